@@ -1,0 +1,176 @@
+"""Answerers turn retrieved passages into a three-part cited answer.
+
+`ExtractiveAnswerer` (the offline default) writes nothing of its own about the evidence: it
+quotes the sentences that best answer the question, verbatim, under *What the company says*,
+*What critics say* and *Where they meet*. The LLM answerer shares the same interface.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Protocol
+
+import numpy as np
+
+from counterpoint.citations import CitationList, Sentence, sentences
+from counterpoint.models import Answer, Passage, SideFindings
+
+if TYPE_CHECKING:
+    from llama_index.core.base.embeddings.base import BaseEmbedding
+
+SIDE_HEADINGS = {"company": "What the company says", "critic": "What critics say"}
+SIDE_SILENT = {
+    "company": "The company's documents do not address this.",
+    "critic": "The critics' documents do not address this.",
+}
+NO_EVIDENCE = (
+    "Neither the company's documents nor the critics' address this question, so there is "
+    "no answer to give from this corpus."
+)
+# Thresholds chosen on tests/data/eval_questions.toml (bench/answer_thresholds.py).
+RELEVANT = 0.40  # a side counts as answering when its best sentence scores this much
+NEAR_BEST = 0.12  # further sentences are quoted when within this of the side's best
+MEET = 0.45  # cosine between a company and a critic sentence to set them side by side
+PER_SIDE = 3
+_CONTRAST = re.compile(
+    r"\b(however|but|despite|contradicts?|contrary|instead|not|never|no|false|"
+    r"although|while|yet|deny|denies|criticized|accused)\b",
+    re.IGNORECASE,
+)
+_STOP = frozenset(
+    "a an the of to in on for and or is are was were be been what which who whom how does do "
+    "did has have had its it this that with by as at from about any their there they them".split()
+)
+
+
+class Answerer(Protocol):
+    """Anything that answers a question from per-side passages."""
+
+    name: str
+
+    def answer(self, question: str, passages: dict[str, list[Passage]]) -> Answer:
+        """A three-part answer with citations; `timings_ms` is filled in by the caller."""
+        ...
+
+
+@dataclass
+class ScoredSentence:
+    sentence: Sentence
+    score: float
+    vector: np.ndarray
+
+
+@dataclass
+class ExtractiveAnswerer:
+    """Quotes the best sentences of each side; composes no claim of its own."""
+
+    embedder: BaseEmbedding
+    name: str = "extractive"
+    _cache: OrderedDict[tuple[str, int, int], np.ndarray] = field(default_factory=OrderedDict)
+
+    def answer(self, question: str, passages: dict[str, list[Passage]]) -> Answer:
+        """Compose the three-part answer from the passages' own sentences."""
+        query = np.asarray(self.embedder.get_query_embedding(question))
+        ranked = {side: self._rank(question, query, found) for side, found in passages.items()}
+        chosen = {side: _choose(items) for side, items in ranked.items()}
+        citations = CitationList()
+        parts = [_side_part(side, chosen[side], citations) for side in SIDE_HEADINGS]
+        insufficient = not any(chosen.values())
+        if insufficient:
+            body = NO_EVIDENCE
+        else:
+            parts.append(_meeting_part(chosen, citations))
+            body = "\n\n".join(parts)
+        sides = {
+            side: SideFindings(found=bool(chosen.get(side)), citations=citations.numbers_for(side))
+            for side in SIDE_HEADINGS
+        }
+        return Answer(
+            question=question,
+            mode=self.name,
+            answer=body,
+            sides=sides,
+            citations=citations.items,
+            insufficient_evidence=insufficient,
+            timings_ms={},
+        )
+
+    def _rank(self, question: str, query: np.ndarray, found: list[Passage]) -> list[ScoredSentence]:
+        candidates = [s for passage in found for s in sentences(passage)]
+        vectors = self._vectors(candidates)
+        terms = _terms(question)
+        scored = [
+            ScoredSentence(s, 0.75 * float(v @ query) + 0.25 * _overlap(terms, s.text), v)
+            for s, v in zip(candidates, vectors)
+        ]
+        return sorted(scored, key=lambda item: item.score, reverse=True)
+
+    def _vectors(self, candidates: list[Sentence]) -> list[np.ndarray]:
+        # Sentence vectors are cached: follow-up questions mostly re-read the same passages.
+        keys = [(s.passage.chunk_id, s.start, s.end) for s in candidates]
+        missing = [i for i, key in enumerate(keys) if key not in self._cache]
+        if missing:
+            fresh = self.embedder.get_text_embedding_batch([candidates[i].text for i in missing])
+            for i, vector in zip(missing, fresh):
+                self._cache[keys[i]] = np.asarray(vector)
+        while len(self._cache) > 20_000:
+            self._cache.popitem(last=False)
+        return [self._cache[key] for key in keys]
+
+
+def _terms(text: str) -> set[str]:
+    # Five-letter prefixes: a cheap stemmer, so "sanctioned" meets "sanctions".
+    words = re.findall(r"[a-z0-9]+", text.lower())
+    return {w[:5] for w in words if w not in _STOP and len(w) > 1}
+
+
+def _overlap(terms: set[str], sentence: str) -> float:
+    return len(terms & _terms(sentence)) / len(terms) if terms else 0.0
+
+
+def _choose(ranked: list[ScoredSentence]) -> list[ScoredSentence]:
+    if not ranked or ranked[0].score < RELEVANT:
+        return []
+    floor = max(RELEVANT, ranked[0].score - NEAR_BEST)
+    chosen: list[ScoredSentence] = []
+    for item in ranked:
+        if item.score >= floor and all(item.sentence.text != c.sentence.text for c in chosen):
+            chosen.append(item)
+        if len(chosen) == PER_SIDE:
+            break
+    return chosen
+
+
+def _side_part(side: str, chosen: list[ScoredSentence], citations: CitationList) -> str:
+    heading = f"**{SIDE_HEADINGS[side]}**"
+    if not chosen:
+        return f"{heading}\n\n{SIDE_SILENT[side]}"
+    lines = [f"- “{item.sentence.text}” [{citations.cite(item.sentence)}]" for item in chosen]
+    return heading + "\n\n" + "\n".join(lines)
+
+
+def _meeting_part(chosen: dict[str, list[ScoredSentence]], citations: CitationList) -> str:
+    heading = "**Where they meet**"
+    company, critic = chosen.get("company", []), chosen.get("critic", [])
+    pairs = [(float(a.vector @ b.vector), a, b) for a in company for b in critic]
+    if not pairs:
+        missing = "critics" if company else "the company"
+        return f"{heading}\n\nOnly one side speaks to this: nothing from {missing} to compare."
+    similarity, ours, theirs = max(pairs, key=lambda pair: pair[0])
+    if similarity < MEET:
+        return f"{heading}\n\nThe two sides address different aspects; no passage pairs up closely."
+    verdict = "Critics dispute or qualify this" if _CONTRAST.search(theirs.sentence.text) else (
+        "Both speak to the same point"
+    )
+    return (
+        f"{heading}\n\n{verdict} (similarity {similarity:.2f}):\n\n"
+        f"| Company | Critics |\n| --- | --- |\n"
+        f"| “{_cell(ours.sentence.text)}” [{citations.cite(ours.sentence)}] "
+        f"| “{_cell(theirs.sentence.text)}” [{citations.cite(theirs.sentence)}] |"
+    )
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")

@@ -1,0 +1,102 @@
+"""All settings in one place: environment variables, then a `.env` file, then defaults.
+
+`offline_environment()` must run before llama-index, tiktoken, NLTK or Hugging Face are first used:
+it points them at files shipped inside installed packages so nothing is fetched at run time.
+"""
+
+from __future__ import annotations
+
+import os
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from counterpoint.errors import ConfigError
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+BUNDLED_EMBED_MODEL = "bundled-minilm"
+SIDES: tuple[str, ...] = ("company", "critic")
+Side = Literal["company", "critic"]
+
+
+class Settings(BaseSettings):
+    """Validated configuration. Secrets are `SecretStr` so they never appear in reprs or logs."""
+
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore", populate_by_name=True)
+
+    data_dir: Path = Field(Path(".counterpoint"), alias="COUNTERPOINT_DATA_DIR")
+    corpus_dir: Path = Field(PROJECT_ROOT / "corpus", alias="COUNTERPOINT_CORPUS_DIR")
+    collection: str = Field("counterpoint", alias="COUNTERPOINT_COLLECTION")
+
+    chroma_host: str | None = Field(None, alias="CHROMA_HOST")
+    chroma_port: int = Field(8000, alias="CHROMA_PORT")
+    chroma_auth_token: SecretStr | None = Field(None, alias="CHROMA_AUTH_TOKEN")
+
+    openai_api_key: SecretStr | None = Field(None, alias="OPENAI_API_KEY")
+    openai_base_url: str | None = Field(None, alias="OPENAI_BASE_URL")
+    llm_model: str | None = Field(None, alias="COUNTERPOINT_LLM_MODEL")
+    embed_model: str = Field(BUNDLED_EMBED_MODEL, alias="COUNTERPOINT_EMBED_MODEL")
+
+    # Chunking and retrieval: values chosen by measurement (bench/retrieval_eval.py).
+    chunk_tokens: int = Field(128, ge=32, le=256, alias="COUNTERPOINT_CHUNK_TOKENS")
+    chunk_overlap: int = Field(32, ge=0, le=128, alias="COUNTERPOINT_CHUNK_OVERLAP")
+    top_k: int = Field(4, ge=1, le=50, alias="COUNTERPOINT_TOP_K")
+    max_question_chars: int = Field(2000, ge=50, alias="COUNTERPOINT_MAX_QUESTION_CHARS")
+
+    @field_validator("chroma_host", "openai_base_url", "llm_model", mode="before")
+    @classmethod
+    def _blank_is_unset(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @property
+    def chroma_path(self) -> Path:
+        """Where the embedded Chroma keeps its files."""
+        return self.data_dir / "chroma"
+
+    @property
+    def store_kind(self) -> str:
+        """`server` when a Chroma host is configured, else `embedded`."""
+        return "server" if self.chroma_host else "embedded"
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """Load settings once per process; invalid values raise `ConfigError` with the variable."""
+    try:
+        return Settings()
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        name = ".".join(str(part) for part in first["loc"])
+        raise ConfigError(f"invalid setting {name}: {first['msg']}") from None
+
+
+def offline_environment() -> None:
+    """Point tiktoken, NLTK, Hugging Face and Chroma at local files and switch off telemetry.
+
+    llama-index-core ships tiktoken's encodings and NLTK's punkt/stopwords; without these
+    variables both libraries try to download them on first use and fail on a closed network.
+    """
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+    os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+    # Model-loading progress bars would clutter stderr, where errors must stand on one line.
+    os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
+    os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
+    os.environ.setdefault("TRANSFORMERS_NO_ADVISORY_WARNINGS", "1")
+    static = _llama_index_static_dir()
+    os.environ.setdefault("TIKTOKEN_CACHE_DIR", str(static / "tiktoken_cache"))
+    os.environ.setdefault("NLTK_DATA", str(static / "nltk_cache"))
+
+
+def _llama_index_static_dir() -> Path:
+    # Found without importing llama_index (slow): the spec alone gives the package's folder.
+    import importlib.util
+
+    spec = importlib.util.find_spec("llama_index.core")
+    if spec is None or not spec.submodule_search_locations:
+        raise ConfigError("llama-index-core is not installed; run `make install`")
+    return Path(next(iter(spec.submodule_search_locations))) / "_static"

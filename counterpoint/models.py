@@ -1,0 +1,66 @@
+"""The data that crosses modules and leaves the program (the JSON contract of shared/DESIGN.md).
+
+Pydantic models so that `model_dump()` is the `--json` output; adding a field is the only
+allowed change to these shapes.
+"""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, Field
+
+
+class Passage(BaseModel):
+    """One retrieved chunk, as `counterpoint search --json` prints it."""
+
+    rank: int
+    score: float
+    side: str
+    doc_id: str
+    title: str
+    page: int | None
+    chunk_id: str
+    text: str
+    section: str = ""
+    publisher: str = ""
+    date: str = ""
+    page_end: int | None = None
+
+
+class SearchResult(BaseModel):
+    """The answer of `counterpoint search`."""
+
+    query: str
+    results: list[Passage]
+
+
+class Citation(BaseModel):
+    """A numbered citation: a verbatim quote from one passage."""
+
+    n: int
+    side: str
+    doc_id: str
+    title: str
+    page: int | None
+    chunk_id: str
+    quote: str
+    supported: bool
+    passage: str = Field("", description="the full text of the cited chunk")
+
+
+class SideFindings(BaseModel):
+    """Whether a side has evidence for the question, and which citations hold it."""
+
+    found: bool
+    citations: list[int]
+
+
+class Answer(BaseModel):
+    """The answer of `counterpoint ask`."""
+
+    question: str
+    mode: str
+    answer: str
+    sides: dict[str, SideFindings]
+    citations: list[Citation]
+    insufficient_evidence: bool
+    timings_ms: dict[str, float]

@@ -1,0 +1,129 @@
+"""Hybrid retrieval, balanced per side.
+
+For each side separately, a dense retriever (Chroma, filtered on the side's metadata) and a BM25
+retriever (over that side's chunks only) are fused by reciprocal rank with llama-index's
+`QueryFusionRetriever`. Ranking each side on its own is the point: in one pooled ranking the long
+ESG report drowns the short article.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from counterpoint.config import SIDES
+from counterpoint.errors import InputError
+from counterpoint.models import Passage
+
+if TYPE_CHECKING:
+    from llama_index.core.base.embeddings.base import BaseEmbedding
+    from llama_index.core.retrievers import BaseRetriever
+    from llama_index.core.schema import NodeWithScore
+
+    from counterpoint.store import ChunkStore
+
+RRF_K = 60.0  # the constant llama-index's reciprocal-rank fusion uses
+CANDIDATES_PER_RETRIEVER = 20
+
+
+@dataclass
+class HybridRetriever:
+    """Dense + BM25 per side over one store. Build once, reuse for every question."""
+
+    store: ChunkStore
+    embedder: BaseEmbedding
+    candidates: int = CANDIDATES_PER_RETRIEVER
+    methods: tuple[str, ...] = ("dense", "bm25")  # one alone only to measure the fusion's gain
+    _fusers: dict[str, BaseRetriever] = field(default_factory=dict, init=False)
+
+    def refresh(self) -> None:
+        """Forget the BM25 indexes so the next query sees newly ingested chunks."""
+        self._fusers.clear()
+
+    def retrieve(self, question: str, k: int, side: str | None = None) -> dict[str, list[Passage]]:
+        """The best `k` passages of each side (or of `side` alone), ranked within the side."""
+        from llama_index.core.schema import QueryBundle
+
+        sides = [check_side(side)] if side else list(SIDES)
+        # One query embedding serves both sides' dense retrievers.
+        bundle = QueryBundle(question, embedding=self.embedder.get_query_embedding(question))
+        found = {}
+        for name in sides:
+            fuser = self._fuser(name)
+            fuser.similarity_top_k = k
+            found[name] = [_passage(hit, 0) for hit in fuser.retrieve(bundle)[:k]]
+        return found
+
+    def search(self, question: str, k: int, side: str | None = None) -> list[Passage]:
+        """Passages interleaved side by side (company 1, critic 1, company 2, ...), ranked."""
+        per_side = self.retrieve(question, k, side)
+        merged: list[Passage] = []
+        for position in range(k):
+            for name in per_side:
+                if position < len(per_side[name]):
+                    merged.append(per_side[name][position])
+        for rank, passage in enumerate(merged[:k] if side else merged, 1):
+            passage.rank = rank
+        return merged[:k] if side else merged
+
+    def _fuser(self, side: str) -> BaseRetriever:
+        if side not in self._fusers:
+            self._fusers[side] = self._build_fuser(side)
+        return self._fusers[side]
+
+    def _build_fuser(self, side: str) -> BaseRetriever:
+        from llama_index.core.llms import MockLLM
+        from llama_index.core.retrievers import QueryFusionRetriever
+
+        retrievers = [self._dense(side)] if "dense" in self.methods else []
+        nodes = self.store.nodes(side) if "bm25" in self.methods else []
+        if nodes:
+            from llama_index.retrievers.bm25 import BM25Retriever
+
+            top = min(self.candidates, len(nodes))
+            retrievers.append(BM25Retriever.from_defaults(nodes=nodes, similarity_top_k=top))
+        # llm=MockLLM(): with num_queries=1 no query is generated, but the default LLM
+        # would otherwise look for an OpenAI key.
+        return QueryFusionRetriever(
+            retrievers,
+            mode="reciprocal_rerank",
+            similarity_top_k=self.candidates,
+            num_queries=1,
+            use_async=False,
+            llm=MockLLM(),
+        )
+
+    def _dense(self, side: str) -> BaseRetriever:
+        from llama_index.core import VectorStoreIndex
+        from llama_index.core.vector_stores import MetadataFilter, MetadataFilters
+
+        index = VectorStoreIndex.from_vector_store(self.store.vector_store, embed_model=self.embedder)
+        filters = MetadataFilters(filters=[MetadataFilter(key="side", value=side)])
+        return index.as_retriever(similarity_top_k=self.candidates, filters=filters)
+
+
+def check_side(side: str) -> str:
+    """Validate a side name given by the user."""
+    if side not in SIDES:
+        raise InputError(f"unknown side '{side}': use one of {', '.join(SIDES)}")
+    return side
+
+
+def _passage(hit: NodeWithScore, rank: int) -> Passage:
+    meta = hit.node.metadata
+    # A fused score of 1.0 means ranked first by both retrievers.
+    best = 2.0 / (RRF_K + 1.0)
+    return Passage(
+        rank=rank,
+        score=round(min((hit.score or 0.0) / best, 1.0), 4),
+        side=str(meta.get("side", "")),
+        doc_id=str(meta.get("doc_id", "")),
+        title=str(meta.get("title", "")),
+        page=meta.get("page"),
+        page_end=meta.get("page_end"),
+        chunk_id=hit.node.node_id,
+        text=hit.node.get_content(),
+        section=str(meta.get("section", "")),
+        publisher=str(meta.get("publisher", "")),
+        date=str(meta.get("date", "")),
+    )
