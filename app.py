@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from counterpoint.config import get_settings, offline_environment
+from counterpoint.config import Settings, get_settings, offline_environment
 from counterpoint.errors import CounterpointError
 from counterpoint.models import Answer
 
@@ -15,12 +15,11 @@ SIDE_BADGES = {"company": ":blue-badge[COMPANY]", "critic": ":orange-badge[CRITI
 
 
 @st.cache_resource(show_spinner="Loading the embedder and the index...")
-def load_assistant():  # noqa: ANN201 - counterpoint.assistant.Assistant
-    """One assistant per server process: the embedder and the index load once."""
-    offline_environment()
+def load_assistant(_settings: Settings, key: str):  # noqa: ANN201 - an Assistant
+    """One assistant per configuration and server process: embedder and index load once."""
     from counterpoint.assistant import Assistant
 
-    assistant = Assistant(get_settings(), notify=lambda message: None)
+    assistant = Assistant(_settings, notify=lambda message: None)
     assistant.ensure_index()
     return assistant
 
@@ -44,8 +43,10 @@ def main() -> None:
     st.set_page_config(page_title="Counterpoint", page_icon="⚖️", layout="wide")
     st.title("Counterpoint")
     st.caption("What the company says, what critics say, and where they meet — with citations.")
+    offline_environment()
     try:
-        assistant = load_assistant()
+        settings = get_settings()
+        assistant = load_assistant(settings, settings.model_dump_json())
     except CounterpointError as exc:
         st.error(f"Cannot open the index: {exc}")
         st.stop()

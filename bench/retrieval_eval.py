@@ -20,7 +20,9 @@ from counterpoint.evaluation import Recall, evaluate, load_questions  # noqa: E4
 QUESTIONS = ROOT / "tests" / "data" / "eval_questions.toml"
 
 
-def ours(questions: list[dict], chunk_tokens: int, overlap: int, methods: tuple[str, ...]) -> Recall:
+def ours(
+    questions: list[dict], chunk_tokens: int, overlap: int, methods: tuple[str, ...]
+) -> Recall:
     """Our ingest and hybrid per-side retrieval, in a throw-away index."""
     from counterpoint.assistant import Assistant
 
@@ -57,7 +59,8 @@ def baseline(questions: list[dict], top_k: int = 5) -> Recall:
     manifest = load_manifest(ROOT / "corpus" / "corpus.toml")
     sides = {str(manifest.resolve(e)): e.side for e in manifest.documents}
     reader = SimpleDirectoryReader(
-        input_files=list(sides), file_metadata=lambda path: {"side": sides[str(Path(path).resolve())]}
+        input_files=list(sides),
+        file_metadata=lambda path: {"side": sides[str(Path(path).resolve())]},
     )
     client = chromadb.EphemeralClient(settings=chromadb.config.Settings(anonymized_telemetry=False))
     store = ChromaVectorStore(chroma_collection=client.create_collection("baseline"))

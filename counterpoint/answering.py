@@ -10,11 +10,13 @@ from __future__ import annotations
 import re
 from collections import OrderedDict
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
 
 from counterpoint.citations import CitationList, Sentence, sentences
+from counterpoint.config import offline_environment
 from counterpoint.models import Answer, Passage, SideFindings
 
 if TYPE_CHECKING:
@@ -38,10 +40,6 @@ _CONTRAST = re.compile(
     r"\b(however|but|despite|contradicts?|contrary|instead|not|never|no|false|"
     r"although|while|yet|deny|denies|criticized|accused)\b",
     re.IGNORECASE,
-)
-_STOP = frozenset(
-    "a an the of to in on for and or is are was were be been what which who whom how does do "
-    "did has have had its it this that with by as at from about any their there they them".split()
 )
 
 
@@ -103,7 +101,7 @@ class ExtractiveAnswerer:
         terms = _terms(question)
         scored = [
             ScoredSentence(s, 0.75 * float(v @ query) + 0.25 * _overlap(terms, s.text), v)
-            for s, v in zip(candidates, vectors)
+            for s, v in zip(candidates, vectors, strict=True)
         ]
         return sorted(scored, key=lambda item: item.score, reverse=True)
 
@@ -113,17 +111,26 @@ class ExtractiveAnswerer:
         missing = [i for i, key in enumerate(keys) if key not in self._cache]
         if missing:
             fresh = self.embedder.get_text_embedding_batch([candidates[i].text for i in missing])
-            for i, vector in zip(missing, fresh):
+            for i, vector in zip(missing, fresh, strict=True):
                 self._cache[keys[i]] = np.asarray(vector)
         while len(self._cache) > 20_000:
             self._cache.popitem(last=False)
         return [self._cache[key] for key in keys]
 
 
+@lru_cache(maxsize=1)
+def _stopwords() -> frozenset[str]:
+    offline_environment()  # NLTK's stopword list ships inside llama-index-core
+    from nltk.corpus import stopwords
+
+    return frozenset(stopwords.words("english"))
+
+
 def _terms(text: str) -> set[str]:
     # Five-letter prefixes: a cheap stemmer, so "sanctioned" meets "sanctions".
     words = re.findall(r"[a-z0-9]+", text.lower())
-    return {w[:5] for w in words if w not in _STOP and len(w) > 1}
+    stop = _stopwords()
+    return {w[:5] for w in words if w not in stop and len(w) > 1}
 
 
 def _overlap(terms: set[str], sentence: str) -> float:
@@ -161,8 +168,10 @@ def _meeting_part(chosen: dict[str, list[ScoredSentence]], citations: CitationLi
     similarity, ours, theirs = max(pairs, key=lambda pair: pair[0])
     if similarity < MEET:
         return f"{heading}\n\nThe two sides address different aspects; no passage pairs up closely."
-    verdict = "Critics dispute or qualify this" if _CONTRAST.search(theirs.sentence.text) else (
-        "Both speak to the same point"
+    verdict = (
+        "Critics dispute or qualify this"
+        if _CONTRAST.search(theirs.sentence.text)
+        else ("Both speak to the same point")
     )
     return (
         f"{heading}\n\n{verdict} (similarity {similarity:.2f}):\n\n"

@@ -30,7 +30,9 @@ def check_question(question: str, limit: int) -> str:
     if not question:
         raise InputError("the question is empty")
     if len(question) > limit:
-        raise InputError(f"the question is {len(question):,} characters long; the limit is {limit:,}")
+        raise InputError(
+            f"the question is {len(question):,} characters long; the limit is {limit:,}"
+        )
     if not re.search(r"\w", question):
         raise InputError("the question has no words in it")
     return question
@@ -71,7 +73,10 @@ class Assistant:
         from ingest.pipeline import Ingestor
 
         return Ingestor(
-            self.store, self.embedder, self.settings.chunk_tokens, self.settings.chunk_overlap,
+            self.store,
+            self.embedder,
+            self.settings.chunk_tokens,
+            self.settings.chunk_overlap,
             progress=progress,
         )
 
@@ -108,7 +113,11 @@ class Assistant:
 
     def search(self, question: str, k: int | None = None, side: str | None = None) -> SearchResult:
         """Passages for a question, balanced across sides unless `side` is given."""
+        from counterpoint.retrieval import check_side
+
         question = check_question(question, self.settings.max_question_chars)
+        if side:
+            check_side(side)
         self.ensure_index()
         results = self.retriever.search(question, k or self.settings.top_k, side)
         return SearchResult(query=question, results=results)

@@ -60,7 +60,9 @@ def _load_embedder(model: str, api_key: str | None, base_url: str | None) -> Bas
     try:
         from llama_index.embeddings.openai import OpenAIEmbedding
     except ImportError:
-        raise ConfigError("OpenAI embeddings need `pip install llama-index-embeddings-openai`") from None
+        raise ConfigError(
+            "OpenAI embeddings need `pip install llama-index-embeddings-openai`"
+        ) from None
     return OpenAIEmbedding(model=model, api_key=api_key, api_base=base_url)
 
 

@@ -97,7 +97,9 @@ class HybridRetriever:
         from llama_index.core import VectorStoreIndex
         from llama_index.core.vector_stores import MetadataFilter, MetadataFilters
 
-        index = VectorStoreIndex.from_vector_store(self.store.vector_store, embed_model=self.embedder)
+        index = VectorStoreIndex.from_vector_store(
+            self.store.vector_store, embed_model=self.embedder
+        )
         filters = MetadataFilters(filters=[MetadataFilter(key="side", value=side)])
         return index.as_retriever(similarity_top_k=self.candidates, filters=filters)
 

@@ -102,7 +102,7 @@ class ChunkStore:
         where = {"side": side} if side else None
         nodes = []
         for batch in self._pages(where, ["documents", "metadatas"]):
-            for text, meta in zip(batch["documents"], batch["metadatas"]):
+            for text, meta in zip(batch["documents"], batch["metadatas"], strict=True):
                 node = metadata_dict_to_node(meta, text)
                 nodes.append(node)
         return nodes

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from itertools import pairwise
 from pathlib import Path
 
 from counterpoint.errors import IngestError
@@ -73,7 +74,7 @@ def split_leading_space_pages(text: str) -> list[RawPage]:
     if not starts or starts[0] != 0:
         starts.insert(0, 0)
     bounds = [*starts, len(text)]
-    return [RawPage(n, text[a:b]) for n, (a, b) in enumerate(zip(bounds, bounds[1:]), 1)]
+    return [RawPage(n, text[a:b]) for n, (a, b) in enumerate(pairwise(bounds), 1)]
 
 
 def _load_text(path: Path, page_breaks: str | None) -> list[RawPage]:

@@ -126,15 +126,20 @@ class Ingestor:
 
         batch = 32
         texts = [node.get_content() for node in nodes]
-        with tqdm(total=len(nodes), desc=doc_id[:40], unit="chunk", disable=not self.progress) as bar:
+        with tqdm(
+            total=len(nodes), desc=doc_id[:40], unit="chunk", disable=not self.progress
+        ) as bar:
             for start in range(0, len(nodes), batch):
                 vectors = self.embedder.get_text_embedding_batch(texts[start : start + batch])
-                for node, vector in zip(nodes[start : start + batch], vectors):
+                for node, vector in zip(nodes[start : start + batch], vectors, strict=True):
                     node.embedding = vector
                 bar.update(len(vectors))
 
     def _origins(self) -> dict[str, str]:
-        return {doc_id: str(meta.get("origin", "manifest")) for doc_id, meta in self.store.documents().items()}
+        return {
+            doc_id: str(meta.get("origin", "manifest"))
+            for doc_id, meta in self.store.documents().items()
+        }
 
 
 def document_hash(entry: DocumentEntry, path: Path, chunk_tokens: int, overlap: int) -> str:

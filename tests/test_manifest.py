@@ -19,7 +19,10 @@ def write_manifest(folder: Path, body: str) -> Path:
 def test_bundled_manifest_lists_one_company_and_one_critic_document():
     manifest = load_manifest(CORPUS / "corpus.toml")
     sides = {entry.id: entry.side for entry in manifest.documents}
-    assert sides == {"hikvision-esg-2020": "company", "ipvm-hikvision-prc-human-rights-2019": "critic"}
+    assert sides == {
+        "hikvision-esg-2020": "company",
+        "ipvm-hikvision-prc-human-rights-2019": "critic",
+    }
     assert all(manifest.resolve(entry).is_file() for entry in manifest.documents)
 
 
