@@ -41,7 +41,7 @@ class Settings(BaseSettings):
     embed_model: str = Field(BUNDLED_EMBED_MODEL, alias="COUNTERPOINT_EMBED_MODEL")
 
     # Chunking and retrieval: values chosen by measurement (bench/retrieval_eval.py).
-    chunk_tokens: int = Field(128, ge=32, le=256, alias="COUNTERPOINT_CHUNK_TOKENS")
+    chunk_tokens: int = Field(160, ge=32, le=256, alias="COUNTERPOINT_CHUNK_TOKENS")
     chunk_overlap: int = Field(32, ge=0, le=128, alias="COUNTERPOINT_CHUNK_OVERLAP")
     top_k: int = Field(4, ge=1, le=50, alias="COUNTERPOINT_TOP_K")
     max_question_chars: int = Field(2000, ge=50, alias="COUNTERPOINT_MAX_QUESTION_CHARS")

@@ -1,0 +1,67 @@
+"""Extractive answers on the seed corpus: three labelled parts, verbatim quotes with full
+citations, both sides on contested questions, and a plain 'no evidence' when there is none."""
+
+from __future__ import annotations
+
+CONTESTED = "Does Hikvision respect international human rights standards?"
+
+
+def test_answer_has_the_three_labelled_parts(seed_assistant):
+    answer = seed_assistant.ask(CONTESTED).answer
+    heads = ["**What the company says**", "**What critics say**", "**Where they meet**"]
+    positions = [answer.index(head) for head in heads]
+    assert positions == sorted(positions)
+
+
+def test_contested_question_is_answered_from_both_sides(seed_assistant):
+    answer = seed_assistant.ask(CONTESTED)
+    assert answer.sides["company"].found and answer.sides["critic"].found
+    assert {c.side for c in answer.citations} == {"company", "critic"}
+    assert not answer.insufficient_evidence
+
+
+def test_every_marker_in_the_text_has_a_citation_and_every_citation_is_used(seed_assistant):
+    answer = seed_assistant.ask(CONTESTED)
+    for citation in answer.citations:
+        assert f"[{citation.n}]" in answer.answer
+    assert [c.n for c in answer.citations] == list(range(1, len(answer.citations) + 1))
+
+
+def test_every_quote_is_verbatim_in_the_chunk_it_cites(seed_assistant, eval_questions):
+    chunks = {node.node_id: node.text for node in seed_assistant.store.nodes()}
+    checked = 0
+    for question in eval_questions:
+        for citation in seed_assistant.ask(question["question"]).citations:
+            assert citation.quote in chunks[citation.chunk_id], citation
+            assert citation.supported and citation.doc_id and citation.title
+            checked += 1
+    assert checked > 100
+
+
+def test_report_citations_carry_the_page(seed_assistant):
+    answer = seed_assistant.ask("How does Hikvision protect biodiversity in nature reserves?")
+    pages = [c.page for c in answer.citations if c.side == "company"]
+    assert pages and all(1 <= page <= 23 for page in pages)
+
+
+def test_question_outside_the_corpus_is_declared_without_evidence(seed_assistant):
+    answer = seed_assistant.ask("What dividend per share did the board propose for 2020?")
+    assert answer.insufficient_evidence and not answer.citations
+    assert "Neither the company's documents nor the critics' address this" in answer.answer
+
+
+def test_most_unanswerable_evaluation_questions_are_declined(seed_assistant, eval_questions):
+    unanswerable = [q for q in eval_questions if q["kind"] == "unanswerable"]
+    declined = [q for q in unanswerable if seed_assistant.ask(q["question"]).insufficient_evidence]
+    assert len(declined) >= len(unanswerable) // 2
+
+
+def test_a_side_with_nothing_relevant_says_so(seed_assistant):
+    answer = seed_assistant.ask("What did the PRC constitution's article 36 say about religion?")
+    assert answer.sides["critic"].found and not answer.sides["company"].found
+    assert "The company's documents do not address this." in answer.answer
+
+
+def test_timings_are_reported(seed_assistant):
+    timings = seed_assistant.ask(CONTESTED).timings_ms
+    assert set(timings) == {"retrieve", "answer"} and all(t >= 0 for t in timings.values())
