@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from functools import cached_property
 from pathlib import Path
 
@@ -137,6 +137,17 @@ class Assistant:
             "answer": round((answered - retrieved) * 1000, 1),
         }
         return answer
+
+    def ask_stream(
+        self, question: str, history: list[tuple[str, str]] | None = None, mode: str | None = None
+    ) -> Iterator[str | Answer]:
+        """Yield the answer's text as it is produced, then the finished `Answer` last.
+
+        `history` is the conversation so far as (question, answer) pairs, for follow-ups.
+        """
+        answer = self.ask(question, mode or "extractive")
+        yield answer.answer
+        yield answer
 
     @cached_property
     def _extractive(self):  # noqa: ANN202
