@@ -11,14 +11,13 @@ import math
 import re
 from collections import OrderedDict
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
 
 from counterpoint.citations import CitationList, Sentence, sentences
-from counterpoint.config import offline_environment
 from counterpoint.models import Answer, Passage, SideFindings
+from counterpoint.text import terms
 
 if TYPE_CHECKING:
     from llama_index.core.base.embeddings.base import BaseEmbedding
@@ -118,9 +117,9 @@ class ExtractiveAnswerer:
         weights: dict[str, float],
     ) -> list[ScoredSentence]:
         vectors = self._vectors(candidates)
-        terms = _terms(question)
+        wanted = terms(question)
         scored = [
-            ScoredSentence(s, 0.75 * float(v @ query) + 0.25 * _overlap(terms, s.text, weights), v)
+            ScoredSentence(s, 0.75 * float(v @ query) + 0.25 * _overlap(wanted, s.text, weights), v)
             for s, v in zip(candidates, vectors, strict=True)
         ]
         return sorted(scored, key=lambda item: item.score, reverse=True)
@@ -138,35 +137,20 @@ class ExtractiveAnswerer:
         return [self._cache[key] for key in keys]
 
 
-@lru_cache(maxsize=1)
-def _stopwords() -> frozenset[str]:
-    offline_environment()  # NLTK's stopword list ships inside llama-index-core
-    from nltk.corpus import stopwords
-
-    return frozenset(stopwords.words("english"))
-
-
-def _terms(text: str) -> set[str]:
-    # Five-letter prefixes: a cheap stemmer, so "sanctioned" meets "sanctions".
-    words = re.findall(r"[a-z0-9]+", text.lower())
-    stop = _stopwords()
-    return {w[:5] for w in words if w not in stop and len(w) > 1}
-
-
 def _term_weights(texts: list[str]) -> dict[str, float]:
     # IDF over the candidate sentences: the company's name, present everywhere, counts little.
     counts: dict[str, int] = {}
     for text in texts:
-        for term in _terms(text):
+        for term in terms(text):
             counts[term] = counts.get(term, 0) + 1
     return {term: math.log(1 + len(texts) / n) for term, n in counts.items()}
 
 
-def _overlap(terms: set[str], sentence: str, weights: dict[str, float]) -> float:
+def _overlap(wanted: set[str], sentence: str, weights: dict[str, float]) -> float:
     # Question terms absent from every candidate weigh as much as the rarest present one.
     default = max(weights.values(), default=1.0)
-    total = sum(weights.get(t, default) for t in terms)
-    shared = sum(weights.get(t, default) for t in terms & _terms(sentence))
+    total = sum(weights.get(t, default) for t in wanted)
+    shared = sum(weights.get(t, default) for t in wanted & terms(sentence))
     return shared / total if total else 0.0
 
 

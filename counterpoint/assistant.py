@@ -12,9 +12,10 @@ import time
 from collections.abc import Callable, Iterator
 from functools import cached_property
 from pathlib import Path
+from typing import BinaryIO
 
 from counterpoint.config import Settings, Side
-from counterpoint.errors import ConfigError, IndexMissingError, InputError
+from counterpoint.errors import IndexMissingError, InputError, LLMError
 from counterpoint.models import Answer, SearchResult
 
 Notify = Callable[[str], None]
@@ -97,6 +98,19 @@ class Assistant:
         self.retriever.refresh()
         return report
 
+    def ingest_upload(self, name: str, data: BinaryIO, side: Side, title: str | None = None):  # noqa: ANN201
+        """Save an upload (file name as the browser sent it) under the data folder and ingest
+        it; a refused upload leaves nothing behind. Returns the `IngestReport`."""
+        from ingest.loaders import discard_upload, save_upload
+
+        path, new = save_upload(name, data, self.settings.data_dir / "uploads")
+        try:
+            return self.ingest_file(path, side, title)
+        except Exception:
+            if new:
+                discard_upload(path)
+            raise
+
     def ensure_index(self) -> None:
         """Build the index from the bundled corpus when there is none yet."""
         if self.store.count():
@@ -122,30 +136,58 @@ class Assistant:
         results = self.retriever.search(question, k or self.settings.top_k, side)
         return SearchResult(query=question, results=results)
 
-    def ask(self, question: str, mode: str = "extractive") -> Answer:
-        """A three-part cited answer; `timings_ms` says where the time went."""
-        question = check_question(question, self.settings.max_question_chars)
-        answerer = self._answerer(mode)
-        self.ensure_index()
-        started = time.perf_counter()
-        passages = self.retriever.retrieve(question, self.settings.top_k)
-        retrieved = time.perf_counter()
-        answer = answerer.answer(question, passages)
-        answered = time.perf_counter()
-        answer.timings_ms = {
-            "retrieve": round((retrieved - started) * 1000, 1),
-            "answer": round((answered - retrieved) * 1000, 1),
-        }
-        return answer
+    def ask(
+        self, question: str, mode: str | None = None, history: list[tuple[str, str]] | None = None
+    ) -> Answer:
+        """A three-part cited answer (the last item of `ask_stream`)."""
+        *_, final = self.ask_stream(question, history, mode)
+        return final
 
     def ask_stream(
         self, question: str, history: list[tuple[str, str]] | None = None, mode: str | None = None
     ) -> Iterator[str | Answer]:
         """Yield the answer's text as it is produced, then the finished `Answer` last.
 
-        `history` is the conversation so far as (question, answer) pairs, for follow-ups.
+        `history` is the conversation so far as (question, answer) pairs, for follow-ups. An LLM
+        failure ends the turn with the extractive answer and a `notice` saying why.
         """
-        answer = self.ask(question, mode or "extractive")
+        question = check_question(question, self.settings.max_question_chars)
+        mode = mode or self.settings.default_mode
+        if mode not in ("extractive", "llm"):
+            raise InputError(f"unknown answer mode '{mode}': use extractive or llm")
+        llm = self._llm if mode == "llm" else None
+        self.ensure_index()
+        clock = _Clock()
+        if llm is None:
+            yield from self._extractive_turn(question, history or [], clock)
+            return
+        try:
+            standalone = llm.condense(question, history) if history else question
+            clock.lap("condense")
+            passages = self.retriever.retrieve(standalone, self.settings.top_k)
+            clock.lap("retrieve")
+            for item in llm.stream(question, passages):
+                if isinstance(item, Answer):
+                    item.standalone_question = standalone
+                    item.timings_ms = clock.lap("answer")
+                yield item
+        except LLMError as exc:
+            notice = f"{exc}; showing the extractive answer instead."
+            self.notify(notice)
+            for item in self._extractive_turn(question, history or [], clock):
+                if isinstance(item, Answer):
+                    item.notice = notice
+                yield item
+
+    def _extractive_turn(
+        self, question: str, history: list[tuple[str, str]], clock: _Clock
+    ) -> Iterator[str | Answer]:
+        query = follow_up_query(question, history)
+        passages = self.retriever.retrieve(query, self.settings.top_k)
+        clock.lap("retrieve")
+        answer = self._extractive.answer(question, passages)
+        answer.standalone_question = query
+        answer.timings_ms = clock.lap("answer")
         yield answer.answer
         yield answer
 
@@ -155,11 +197,32 @@ class Assistant:
 
         return ExtractiveAnswerer(self.embedder)
 
-    def _answerer(self, mode: str):  # noqa: ANN202
-        if mode == "extractive":
-            return self._extractive
-        if mode == "llm":
-            raise ConfigError(
-                "LLM answers are not available yet in this version; use --mode extractive"
-            )
-        raise InputError(f"unknown answer mode '{mode}': use extractive or llm")
+    @cached_property
+    def _llm(self):  # noqa: ANN202
+        from counterpoint.llm import ChatModel
+        from counterpoint.llm_answering import LLMAnswerer
+
+        model = ChatModel.from_settings(self.settings)
+        return LLMAnswerer(model, self.embedder, self.settings.llm_context_window)
+
+
+def follow_up_query(question: str, history: list[tuple[str, str]]) -> str:
+    """Without an LLM to condense it, a short follow-up is searched together with the question
+    before it ("and the critics?" alone retrieves nothing useful)."""
+    if history and len(question.split()) <= 8:
+        return f"{history[-1][0]} {question}"
+    return question
+
+
+class _Clock:
+    """Milliseconds per step of a turn, cumulative across laps."""
+
+    def __init__(self) -> None:
+        self.last = time.perf_counter()
+        self.timings: dict[str, float] = {}
+
+    def lap(self, step: str) -> dict[str, float]:
+        now = time.perf_counter()
+        self.timings[step] = round((now - self.last) * 1000, 1)
+        self.last = now
+        return dict(self.timings)

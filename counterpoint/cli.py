@@ -1,4 +1,4 @@
-"""`counterpoint ingest | search | ask`: thin commands over `Assistant`.
+"""`counterpoint ingest | search | ask | eval`: thin commands over `Assistant`.
 
 Errors are our own exception types, printed here once as a single line on stderr.
 """
@@ -40,8 +40,17 @@ def build_parser() -> argparse.ArgumentParser:
 
     ask = commands.add_parser("ask", help="answer with citations from both sides")
     ask.add_argument("question")
-    ask.add_argument("--mode", default="extractive", choices=("extractive", "llm"))
+    ask.add_argument(
+        "--mode", choices=("extractive", "llm"), help="default: llm when one is configured"
+    )
     ask.add_argument("--json", action="store_true", help="print one JSON object")
+
+    evaluate = commands.add_parser("eval", help="score retrieval and answers, next to a baseline")
+    evaluate.add_argument("--questions", type=Path, help="question file (default: the bundled set)")
+    evaluate.add_argument("--limit", type=int, help="only the first N questions")
+    evaluate.add_argument("--k", type=int, default=4, help="passages per side for recall@k")
+    evaluate.add_argument("--no-baseline", action="store_true", help="skip the peer baseline")
+    evaluate.add_argument("--json", action="store_true", help="print one JSON object")
     return parser
 
 
@@ -96,16 +105,44 @@ def _search(assistant, args: argparse.Namespace) -> int:  # noqa: ANN001
 
 
 def _ask(assistant, args: argparse.Namespace) -> int:  # noqa: ANN001
-    answer = assistant.ask(args.question, args.mode)
+    from counterpoint.models import Answer
+
     if args.json:
-        print(json.dumps(answer.model_dump(), ensure_ascii=False))
+        print(json.dumps(assistant.ask(args.question, args.mode).model_dump(), ensure_ascii=False))
         return 0
-    print(answer.answer)
-    print("\nSources")
-    for c in answer.citations:
-        page = f"p. {c.page}" if c.page else "no page"
-        print(f"[{c.n}] {c.side} · {c.title} · {page} · chunk {c.chunk_id}")
+    streamed = []
+    for item in assistant.ask_stream(args.question, mode=args.mode):
+        if isinstance(item, Answer):
+            _finish_ask(item, "".join(streamed))
+        else:
+            streamed.append(item)
+            print(item, end="", flush=True)
     return 0
 
 
-_COMMANDS = {"ingest": _ingest, "search": _search, "ask": _ask}
+def _finish_ask(answer, streamed: str) -> None:  # noqa: ANN001 - a counterpoint Answer
+    if answer.answer.strip() != streamed.strip():
+        # The stream broke off (extractive fallback) or verification annotated sentences.
+        heading = answer.notice or "Checked answer (unverified sentences marked)"
+        print(f"\n\n--- {heading}\n\n{answer.answer}")
+    print("\n\nSources")
+    for c in answer.citations:
+        page = f"p. {c.page}" if c.page else "no page"
+        flag = "" if c.supported else "  [UNVERIFIED]"
+        print(f"[{c.n}] {c.side} · {c.title} · {page} · chunk {c.chunk_id}{flag}")
+
+
+def _eval(assistant, args: argparse.Namespace) -> int:  # noqa: ANN001
+    from counterpoint.config import PROJECT_ROOT
+    from counterpoint.errors import InputError
+    from counterpoint.evaluation import evaluate_assistant, render_table
+
+    if (args.limit is not None and args.limit < 1) or not 1 <= args.k <= 50:
+        raise InputError("--limit must be at least 1 and --k between 1 and 50")
+    questions = args.questions or PROJECT_ROOT / "tests" / "data" / "eval_questions.toml"
+    report = evaluate_assistant(assistant, questions, args.limit, args.k, not args.no_baseline)
+    print(json.dumps(report) if args.json else render_table(report))
+    return 0
+
+
+_COMMANDS = {"ingest": _ingest, "search": _search, "ask": _ask, "eval": _eval}

@@ -39,6 +39,9 @@ class Settings(BaseSettings):
     openai_base_url: str | None = Field(None, alias="OPENAI_BASE_URL")
     llm_model: str | None = Field(None, alias="COUNTERPOINT_LLM_MODEL")
     embed_model: str = Field(BUNDLED_EMBED_MODEL, alias="COUNTERPOINT_EMBED_MODEL")
+    llm_context_window: int = Field(4096, ge=1024, alias="COUNTERPOINT_LLM_CONTEXT_WINDOW")
+    llm_max_tokens: int = Field(600, ge=64, alias="COUNTERPOINT_LLM_MAX_TOKENS")
+    llm_timeout: float = Field(120.0, gt=0, alias="COUNTERPOINT_LLM_TIMEOUT")
 
     # Chunking and retrieval: values chosen by measurement (bench/retrieval_eval.py).
     chunk_tokens: int = Field(160, ge=32, le=256, alias="COUNTERPOINT_CHUNK_TOKENS")
@@ -55,6 +58,16 @@ class Settings(BaseSettings):
     def chroma_path(self) -> Path:
         """Where the embedded Chroma keeps its files."""
         return self.data_dir / "chroma"
+
+    @property
+    def llm_configured(self) -> bool:
+        """True when an OpenAI key or an OpenAI-compatible server is configured."""
+        return bool(self.openai_api_key or self.openai_base_url)
+
+    @property
+    def default_mode(self) -> str:
+        """`llm` when an LLM is configured, else the offline `extractive` answerer."""
+        return "llm" if self.llm_configured else "extractive"
 
     @property
     def store_kind(self) -> str:

@@ -31,3 +31,7 @@ class IndexMissingError(CounterpointError):
 
 class StoreError(CounterpointError):
     """The vector store (embedded Chroma or a Chroma server) failed or cannot be reached."""
+
+
+class LLMError(CounterpointError):
+    """The LLM endpoint failed; the turn falls back to the extractive answer with this message."""

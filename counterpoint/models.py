@@ -54,6 +54,15 @@ class SideFindings(BaseModel):
     citations: list[int]
 
 
+class CheckedSentence(BaseModel):
+    """One sentence of a generated answer and whether its citations hold."""
+
+    text: str
+    citations: list[int]
+    supported: bool
+    reason: str = ""
+
+
 class Answer(BaseModel):
     """The answer of `counterpoint ask`."""
 
@@ -64,3 +73,8 @@ class Answer(BaseModel):
     citations: list[Citation]
     insufficient_evidence: bool
     timings_ms: dict[str, float]
+    notice: str = Field("", description="e.g. why an LLM turn fell back to extractive")
+    standalone_question: str = Field("", description="the follow-up as retrieval saw it")
+    sentences: list[CheckedSentence] = Field(
+        default_factory=list, description="LLM answers: each claim and whether it is supported"
+    )

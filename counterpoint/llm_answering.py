@@ -1,0 +1,114 @@
+"""The generative answerer: the LLM writes the three-part answer from numbered passages, kept in
+separate company and critic blocks, and every sentence's citations are verified afterwards."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from counterpoint.budget import count_tokens, fit_passages
+from counterpoint.llm import ChatModel
+from counterpoint.models import Answer, Passage, SideFindings
+from counterpoint.prompts import load_prompt, render
+from counterpoint.verification import verify
+
+if TYPE_CHECKING:
+    from llama_index.core.base.embeddings.base import BaseEmbedding
+
+NO_EVIDENCE_MARK = "Neither the company's documents nor the critics' address"
+_CONDENSE_TOKENS = 96
+_HISTORY_TURNS = 4
+
+
+@dataclass
+class LLMAnswerer:
+    """Answers with a chat model; passages are data in delimited, numbered blocks."""
+
+    model: ChatModel
+    embedder: BaseEmbedding
+    context_window: int
+    name: str = "llm"
+
+    def answer(self, question: str, passages: dict[str, list[Passage]]) -> Answer:
+        """The finished answer (the last item of `stream`)."""
+        *_, final = self.stream(question, passages)
+        return final
+
+    def stream(self, question: str, passages: dict[str, list[Passage]]) -> Iterator[str | Answer]:
+        """Yield text pieces as the model writes them, then the verified `Answer`."""
+        fitted = fit_passages(passages, self._passage_budget(question), _render_one)
+        numbered = _number(fitted)
+        messages = [
+            {"role": "system", "content": load_prompt("system")},
+            {"role": "user", "content": build_prompt(question, fitted, numbered)},
+        ]
+        pieces = []
+        for piece in self.model.stream(messages):
+            pieces.append(piece)
+            yield piece
+        yield self._finish(question, "".join(pieces), numbered)
+
+    def condense(self, question: str, history: list[tuple[str, str]]) -> str:
+        """The follow-up rewritten as a standalone question, using the recent conversation."""
+        turns = history[-_HISTORY_TURNS:]
+        lines = [f"Analyst: {q}\nAssistant: {a[:600]}" for q, a in turns]
+        prompt = render("condense", history="\n".join(lines), question=question)
+        rewritten = self.model.complete([{"role": "user", "content": prompt}], _CONDENSE_TOKENS)
+        rewritten = rewritten.strip().strip('"').splitlines()[0] if rewritten.strip() else ""
+        return rewritten or question
+
+    def _passage_budget(self, question: str) -> int:
+        frame = load_prompt("system") + render(
+            "answer", question=question, company_passages="", critic_passages=""
+        )
+        return self.context_window - self.model.max_tokens - count_tokens(frame) - 64
+
+    def _finish(self, question: str, text: str, numbered: dict[int, Passage]) -> Answer:
+        verdict = verify(text, numbered, self.embedder)
+        sides = {
+            side: SideFindings(
+                found=any(c.side == side for c in verdict.citations),
+                citations=[c.n for c in verdict.citations if c.side == side],
+            )
+            for side in ("company", "critic")
+        }
+        return Answer(
+            question=question,
+            mode=self.name,
+            answer=verdict.text.strip(),
+            sides=sides,
+            citations=verdict.citations,
+            insufficient_evidence=NO_EVIDENCE_MARK in text or not verdict.citations,
+            timings_ms={},
+            sentences=verdict.sentences,
+        )
+
+
+def build_prompt(
+    question: str, fitted: dict[str, list[Passage]], numbered: dict[int, Passage]
+) -> str:
+    """The user message: the question and each side's passages in its own numbered block."""
+    number_of = {p.chunk_id: n for n, p in numbered.items()}
+    blocks = {
+        side: "\n\n".join(_render_one(p, number_of[p.chunk_id]) for p in found) or "(none found)"
+        for side, found in fitted.items()
+    }
+    return render(
+        "answer",
+        question=question,
+        company_passages=blocks.get("company", "(none found)"),
+        critic_passages=blocks.get("critic", "(none found)"),
+    )
+
+
+def _number(fitted: dict[str, list[Passage]]) -> dict[int, Passage]:
+    ordered = [p for side in ("company", "critic") for p in fitted.get(side, [])]
+    return {n: passage for n, passage in enumerate(ordered, 1)}
+
+
+def _render_one(passage: Passage, n: int = 0) -> str:
+    # The text is fenced; fence marks inside a document are removed so it cannot break out.
+    text = passage.text.replace("<<<", "").replace(">>>", "")
+    page = f", p. {passage.page}" if passage.page else ""
+    return f"[{n}] {passage.side} · {passage.title}{page}\n<<<\n{text.strip()}\n>>>"

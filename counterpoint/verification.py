@@ -1,0 +1,131 @@
+"""Check every sentence of a generated answer against the passages it cites.
+
+A sentence is supported when each `[n]` it carries names a real passage and that passage holds a
+sentence close to it: by shared content words or by embedding similarity. Thresholds were chosen
+on data (bench/verification_thresholds.py): quotes from the right passage against sentences of
+other passages of the same corpus.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from counterpoint.citations import Sentence, is_verbatim, sentences
+from counterpoint.models import CheckedSentence, Citation, Passage
+from counterpoint.text import terms
+
+if TYPE_CHECKING:
+    from llama_index.core.base.embeddings.base import BaseEmbedding
+
+LEXICAL_SUPPORT = 0.6  # share of the claim's content words found in one passage sentence
+SEMANTIC_SUPPORT = 0.7  # cosine between the claim and one passage sentence
+_MARKER = re.compile(r"\[(\d+)\]")
+_NOT_CLAIMS = re.compile(r"do(es)? not address|no (relevant )?(information|passage)", re.I)
+
+
+@dataclass
+class Verdict:
+    """The checked sentences, the citations they use, and the annotated answer text."""
+
+    sentences: list[CheckedSentence]
+    citations: list[Citation]
+    text: str
+
+    @property
+    def share_supported(self) -> float:
+        """Share of claim sentences whose citations all hold."""
+        if not self.sentences:
+            return 1.0
+        return sum(s.supported for s in self.sentences) / len(self.sentences)
+
+
+def verify(answer: str, numbered: dict[int, Passage], embedder: BaseEmbedding) -> Verdict:
+    """Check each claim sentence of `answer`; `numbered` maps [n] to the passage shown as n.
+
+    Citation numbers stay those the model saw, so the text's markers match the citation list.
+    """
+    checked: list[CheckedSentence] = []
+    quotes: dict[int, Sentence] = {}
+    holds: dict[int, bool] = {}
+    lines = []
+    for line in answer.splitlines():
+        results = []
+        for claim in _claims(line):
+            result, best = _check(claim, numbered, embedder)
+            results.append(result)
+            for n, sentence in best.items():
+                quotes.setdefault(n, sentence)
+                holds[n] = holds.get(n, True) and result.supported
+        checked.extend(results)
+        lines.append(_annotate(line, results))
+    citations = [_citation(n, quotes[n], holds[n]) for n in sorted(quotes)]
+    return Verdict(checked, citations, "\n".join(lines))
+
+
+def _citation(n: int, sentence: Sentence, supported: bool) -> Citation:
+    passage = sentence.passage
+    return Citation(
+        n=n,
+        side=passage.side,
+        doc_id=passage.doc_id,
+        title=passage.title,
+        page=passage.page,
+        chunk_id=passage.chunk_id,
+        quote=sentence.text,
+        supported=supported and is_verbatim(sentence.text, passage.text),
+        passage=passage.text,
+    )
+
+
+def _claims(line: str) -> list[str]:
+    line = line.strip()
+    if line.startswith(("**", "#", "|")) and line.endswith(("**", "|")) or line.startswith("#"):
+        return []  # headings and table rows are structure, not claims
+    stripped = line.lstrip("-*• ").strip()
+    if not stripped:
+        return []
+    parts = re.split(r"(?<=[.!?])\s+(?=[A-Z“\"(])|(?<=\])\s+(?=[A-Z“\"(])", stripped)
+    return [p for p in parts if len(terms(p)) >= 2 and not _NOT_CLAIMS.search(p)]
+
+
+def _check(
+    claim: str, numbered: dict[int, Passage], embedder: BaseEmbedding
+) -> tuple[CheckedSentence, dict[int, Sentence]]:
+    markers = sorted({int(n) for n in _MARKER.findall(claim)})
+    if not markers:
+        return CheckedSentence(text=claim, citations=[], supported=False, reason="no citation"), {}
+    missing = [n for n in markers if n not in numbered]
+    if missing:
+        reason = f"cites [{missing[0]}], which is not a passage given"
+        return CheckedSentence(text=claim, citations=markers, supported=False, reason=reason), {}
+    best: dict[int, Sentence] = {}
+    holds = []
+    for n in markers:
+        sentence, ok = _support(claim, numbered[n], embedder)
+        best[n] = sentence
+        holds.append(ok)
+    reason = "" if all(holds) else "the cited passage does not say this"
+    return CheckedSentence(text=claim, citations=markers, supported=all(holds), reason=reason), best
+
+
+def _support(claim: str, passage: Passage, embedder: BaseEmbedding) -> tuple[Sentence, bool]:
+    candidates = sentences(passage) or [Sentence(passage, 0, len(passage.text))]
+    words = terms(claim)
+    lexical = [len(words & terms(c.text)) / len(words) for c in candidates]
+    texts = [_MARKER.sub("", claim), *(c.text for c in candidates)]
+    vectors = np.asarray(embedder.get_text_embedding_batch(texts))
+    semantic = vectors[1:] @ vectors[0]
+    best = int(np.argmax(np.asarray(lexical) + semantic))
+    supported = max(lexical) >= LEXICAL_SUPPORT or float(semantic.max()) >= SEMANTIC_SUPPORT
+    return candidates[best], supported
+
+
+def _annotate(line: str, results: list[CheckedSentence]) -> str:
+    for result in results:
+        if not result.supported:
+            line = line.replace(result.text, f"{result.text} ⚠️ *unverified: {result.reason}*", 1)
+    return line

@@ -1,0 +1,154 @@
+"""LLM answers through a real OpenAI-compatible server (llama.cpp on 127.0.0.1), with verified
+citations, condensed follow-ups, streaming, and a fallback to the extractive answer on failure.
+
+The model is a tiny base model: these tests check the plumbing, not the prose.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from counterpoint.assistant import Assistant
+from counterpoint.models import Answer
+from tests.conftest import make_settings
+from tests.llm_servers import MODEL_ALIAS, FaultyServer, LlamaServer, free_port, gguf_model
+
+QUESTION = "Does Hikvision respect international human rights standards?"
+SECRET = "sk-test-4f9c2a7e1b"
+
+
+@pytest.fixture(scope="module")
+def model_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return gguf_model(tmp_path_factory.mktemp("gguf"))
+
+
+@pytest.fixture(scope="module")
+def llama(model_file: Path, tmp_path_factory: pytest.TempPathFactory):
+    server = LlamaServer(model_file, tmp_path_factory.mktemp("llama") / "server.log")
+    yield server
+    server.stop()
+
+
+def llm_assistant(seed_assistant: Assistant, url: str, key: str | None = None, **extra) -> tuple:
+    """An assistant over the seed index whose answers come from the server at `url`."""
+    notices: list[str] = []
+    values = {
+        "OPENAI_BASE_URL": url,
+        "OPENAI_API_KEY": key,
+        "COUNTERPOINT_LLM_MODEL": MODEL_ALIAS,
+        "COUNTERPOINT_LLM_MAX_TOKENS": 96,
+        "COUNTERPOINT_LLM_CONTEXT_WINDOW": 2048,
+        "COUNTERPOINT_TOP_K": 2,
+    }
+    settings = make_settings(seed_assistant.settings.data_dir, **{**values, **extra})
+    return Assistant(settings, notify=notices.append), notices
+
+
+def test_llm_is_the_default_answerer_once_a_server_is_configured(seed_assistant, llama):
+    assistant, _ = llm_assistant(seed_assistant, llama.url)
+    items = list(assistant.ask_stream(QUESTION))
+    pieces, final = items[:-1], items[-1]
+    assert isinstance(final, Answer) and final.mode == "llm" and not final.notice
+    assert len(pieces) > 1 and all(isinstance(p, str) for p in pieces)
+    assert set(final.timings_ms) >= {"retrieve", "answer"}
+
+
+def test_llm_answer_citations_are_verified_against_their_passages(seed_assistant, llama):
+    assistant, _ = llm_assistant(seed_assistant, llama.url)
+    answer = assistant.ask(QUESTION, mode="llm")
+    for citation in answer.citations:
+        assert citation.quote in citation.passage
+    for sentence in answer.sentences:
+        if not sentence.supported:
+            assert f"{sentence.text} ⚠️ *unverified" in answer.answer
+    assert all(isinstance(s.supported, bool) and s.text for s in answer.sentences)
+
+
+def test_follow_up_is_condensed_into_a_standalone_question(seed_assistant, llama):
+    assistant, _ = llm_assistant(seed_assistant, llama.url)
+    history = [(QUESTION, "The report says it respects human rights [1].")]
+    answer = assistant.ask("And what do the critics say about that?", history=history)
+    assert answer.mode == "llm" and answer.standalone_question.strip()
+    assert "condense" in answer.timings_ms
+
+
+def test_refused_connection_falls_back_to_the_extractive_answer(seed_assistant):
+    assistant, notices = llm_assistant(seed_assistant, f"http://127.0.0.1:{free_port()}/v1")
+    answer = assistant.ask(QUESTION)
+    assert answer.mode == "extractive" and "**What critics say**" in answer.answer
+    assert "cannot reach the LLM server" in answer.notice and notices == [answer.notice]
+
+
+def test_wrong_key_is_reported_as_401_without_showing_the_key(
+    seed_assistant, model_file, tmp_path, capsys
+):
+    server = LlamaServer(model_file, tmp_path / "server.log", api_key=SECRET)
+    try:
+        assistant, notices = llm_assistant(seed_assistant, server.url, key="sk-wrong-0000")
+        answer = assistant.ask(QUESTION)
+        right, _ = llm_assistant(seed_assistant, server.url, key=SECRET)
+        assert right.ask(QUESTION).mode == "llm"
+    finally:
+        server.stop()
+    assert answer.mode == "extractive" and "refused the API key (401)" in answer.notice
+    shown = answer.notice + "".join(notices) + str(capsys.readouterr())
+    assert "sk-wrong-0000" not in shown and SECRET not in shown
+
+
+def test_server_killed_mid_stream_ends_the_turn_with_the_extractive_answer(
+    seed_assistant, model_file, tmp_path
+):
+    server = LlamaServer(model_file, tmp_path / "server.log")
+    assistant, _ = llm_assistant(
+        seed_assistant, server.url, COUNTERPOINT_LLM_MAX_TOKENS=400, COUNTERPOINT_LLM_TIMEOUT=20
+    )
+    stream = assistant.ask_stream(QUESTION)
+    first = next(stream)
+    server.stop()
+    final = list(stream)[-1]
+    assert isinstance(first, str) and isinstance(final, Answer)
+    assert final.mode == "extractive" and "LLM server" in final.notice
+
+
+@pytest.mark.parametrize(
+    ("fault", "message"),
+    [
+        ("429", "rate-limiting requests (429)"),
+        ("malformed", "sent a malformed reply"),
+        ("slow", "did not answer in time"),
+    ],
+)
+def test_endpoint_failures_fall_back_with_a_clear_notice(seed_assistant, fault, message):
+    server = FaultyServer(fault)
+    try:
+        assistant, _ = llm_assistant(seed_assistant, server.url, COUNTERPOINT_LLM_TIMEOUT=1)
+        answer = assistant.ask(QUESTION)
+    finally:
+        server.stop()
+    assert answer.mode == "extractive" and message in answer.notice
+    assert answer.citations and not answer.insufficient_evidence
+
+
+def test_cli_ask_streams_the_llm_answer_and_lists_checked_sources(seed_assistant, llama):
+    import os
+    import subprocess
+    import sys
+
+    env = {
+        **os.environ,
+        "COUNTERPOINT_DATA_DIR": str(seed_assistant.settings.data_dir),
+        "OPENAI_BASE_URL": llama.url,
+        "COUNTERPOINT_LLM_MODEL": MODEL_ALIAS,
+        "COUNTERPOINT_LLM_MAX_TOKENS": "64",
+        "COUNTERPOINT_LLM_CONTEXT_WINDOW": "2048",
+        "COUNTERPOINT_TOP_K": "2",
+        "CHROMA_HOST": "",
+    }
+    result = subprocess.run(
+        [sys.executable, "-m", "counterpoint", "ask", QUESTION],
+        capture_output=True, text=True, env=env, timeout=600, stdin=subprocess.DEVNULL,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() and "Sources" in result.stdout
