@@ -3,13 +3,18 @@
 Chunks are written through llama-index's `ChromaVectorStore`, so retrievers read them back as
 `TextNode`s. The collection records which embedder made its vectors; opening it with another
 embedder is refused rather than mixing two kinds of vector in one index.
+
+Against a server, every failure becomes a `StoreError` that says what to check (is it running,
+is the token right), and the store keeps working once the server is back: the client reconnects
+on its own and the collection is looked up again after a failure.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, Any
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from counterpoint.config import Settings, offline_environment
 from counterpoint.errors import StoreError
@@ -18,18 +23,64 @@ if TYPE_CHECKING:
     from llama_index.core.schema import TextNode
     from llama_index.vector_stores.chroma import ChromaVectorStore
 
+T = TypeVar("T")
 _PAGE_SIZE = 5000  # Chroma's get() is paged so large collections never load in one response
+# chromadb's HttpClient waits forever by default; a stalled server must not hang a question.
+_CONNECT_TIMEOUT_S = 5.0
+_REQUEST_TIMEOUT_S = 120.0
 
 
 @contextmanager
-def store_errors(action: str) -> Iterator[None]:
+def store_errors(action: str, settings: Settings | None = None) -> Iterator[None]:
     """Turn any client failure into a `StoreError` that says what was being done."""
     try:
         yield
     except StoreError:
         raise
     except Exception as exc:  # noqa: BLE001 - chromadb raises many unrelated types
-        raise StoreError(f"Chroma failed while {action}: {type(exc).__name__}: {exc}") from None
+        raise StoreError(describe_failure(exc, action, settings)) from None
+
+
+def describe_failure(exc: Exception, action: str, settings: Settings | None = None) -> str:
+    """A one-line message for a Chroma failure, naming the server and what to check."""
+    import httpx
+
+    server = settings.chroma_host if settings else None
+    where = f"the Chroma server at {server}:{settings.chroma_port}" if settings and server else ""
+    if where and _is_auth_failure(exc):
+        if settings and settings.chroma_auth_token:
+            return f"{where} refused CHROMA_AUTH_TOKEN while {action}: check the token"
+        return f"{where} requires a token: set CHROMA_AUTH_TOKEN"
+    transport = _transport_error(exc)
+    if where and isinstance(transport, httpx.TimeoutException):
+        return f"{where} did not answer in time while {action}"
+    if where and transport is not None:
+        return (
+            f"cannot reach {where} while {action} ({transport or type(transport).__name__}); "
+            "is it running? (CHROMA_HOST, CHROMA_PORT)"
+        )
+    return f"Chroma failed while {action}: {type(exc).__name__}: {exc}"
+
+
+def _transport_error(exc: BaseException | None) -> Exception | None:
+    # chromadb wraps a refused connection in a ValueError at connect time; the cause says why.
+    import httpx
+
+    while exc is not None:
+        if isinstance(exc, httpx.TransportError):
+            return exc
+        exc = exc.__cause__ or exc.__context__
+    return None
+
+
+def _is_auth_failure(exc: Exception) -> bool:
+    from chromadb.errors import AuthorizationError, ChromaAuthError
+
+    if isinstance(exc, AuthorizationError | ChromaAuthError):
+        return True
+    # A proxy that answers in plain text reaches us as a bare Exception holding the body.
+    text = str(exc).lower()
+    return type(exc) is Exception and ("unauthorized" in text or "forbidden" in text)
 
 
 class ChunkStore:
@@ -38,41 +89,75 @@ class ChunkStore:
     def __init__(
         self, client: Any, settings: Settings, embedder_id: str, rebuild: bool = False
     ) -> None:
+        self.client = client
         self.settings = settings
         self.embedder_id = embedder_id
-        if rebuild and settings.collection in _collection_names(client):
-            with store_errors("dropping the old index"):
+        if rebuild and settings.collection in _collection_names(client, settings):
+            with self._errors("dropping the old index"):
                 client.delete_collection(settings.collection)
-        with store_errors("opening the collection"):
-            self.collection = client.get_or_create_collection(
-                settings.collection,
-                metadata={"embedder": embedder_id, "hnsw:space": "cosine"},
-            )
-        stored = (self.collection.metadata or {}).get("embedder")
-        if stored and stored != embedder_id:
-            raise StoreError(
-                f"the index was built with {stored}, but {embedder_id} is configured; "
-                "run `counterpoint ingest --rebuild` to re-embed the corpus"
-            )
+        self._collection: Any = None
+        self.collection  # noqa: B018 - open now, so a wrong embedder is refused at once
+
+    @property
+    def collection(self) -> Any:
+        """The Chroma collection; looked up again after a failure (a restarted server)."""
+        if self._collection is None:
+            with self._errors("opening the collection"):
+                collection = self.client.get_or_create_collection(
+                    self.settings.collection,
+                    metadata={"embedder": self.embedder_id, "hnsw:space": "cosine"},
+                )
+            stored = (collection.metadata or {}).get("embedder")
+            if stored and stored != self.embedder_id:
+                raise StoreError(
+                    f"the index was built with {stored}, but {self.embedder_id} is configured; "
+                    "run `counterpoint ingest --rebuild` to re-embed the corpus"
+                )
+            self._collection = collection
+        return self._collection
+
+    @contextmanager
+    def _errors(self, action: str) -> Iterator[None]:
+        try:
+            with store_errors(action, self.settings):
+                yield
+        except StoreError:
+            self._collection = None
+            raise
+
+    def _run(self, action: str, operation: Callable[[Any], T]) -> T:
+        """`operation(collection)`, retried once on a collection that was dropped and made
+        again meanwhile (a rebuild run from another replica); other failures: `StoreError`."""
+        from chromadb.errors import NotFoundError
+
+        with self._errors(action):
+            try:
+                return operation(self.collection)
+            except NotFoundError:
+                self._collection = None
+                return operation(self.collection)
 
     @property
     def vector_store(self) -> ChromaVectorStore:
-        """llama-index's view of the collection, for retrievers."""
-        from llama_index.vector_stores.chroma import ChromaVectorStore
-
-        return ChromaVectorStore(chroma_collection=self.collection)
+        """llama-index's view of the collection, for retrievers; failures are `StoreError`s."""
+        return _guarded_vector_store(self)
 
     def count(self) -> int:
         """Number of chunks in the index."""
-        with store_errors("counting chunks"):
-            return self.collection.count()
+        return self._run("counting chunks", lambda collection: collection.count())
 
-    def document_hashes(self) -> dict[str, set[str]]:
-        """doc_id -> the content hashes its stored chunks were made from (normally one)."""
-        hashes: dict[str, set[str]] = {}
+    def versions(self) -> dict[str, dict[str, tuple[int, int]]]:
+        """doc_id -> {doc_hash: (chunks stored, chunks the version has)} for every version.
+
+        A document written completely has one version whose two counts are equal; anything
+        else is the trace of an interrupted ingest, which the next ingest repairs.
+        """
+        versions: dict[str, dict[str, tuple[int, int]]] = {}
         for meta in self._metadatas():
-            hashes.setdefault(str(meta["doc_id"]), set()).add(str(meta["doc_hash"]))
-        return hashes
+            doc = versions.setdefault(str(meta["doc_id"]), {})
+            stored, expected = doc.get(str(meta["doc_hash"]), (0, 0))
+            doc[str(meta["doc_hash"])] = (stored + 1, int(meta.get("doc_chunks") or expected))
+        return versions
 
     def documents(self) -> dict[str, dict[str, Any]]:
         """doc_id -> the metadata of its first chunk plus a `chunks` count."""
@@ -83,17 +168,22 @@ class ChunkStore:
         return docs
 
     def add(self, nodes: list[TextNode]) -> None:
-        """Write embedded nodes; ids are deterministic, so writing twice is an upsert."""
-        with store_errors("writing chunks"):
-            self.vector_store.add(nodes)
+        """Write embedded nodes of one document, all in one request when Chroma allows it.
+
+        One request is one transaction in Chroma, so a killed ingest leaves the document
+        wholly written or not at all. Ids are deterministic: writing a chunk again is a no-op.
+        """
+        with self._errors("writing chunks"):
+            batch = max(1, int(self.client.get_max_batch_size()))
+            for start in range(0, len(nodes), batch):
+                self.vector_store.add(nodes[start : start + batch])
 
     def delete_document(self, doc_id: str, keep_hash: str | None = None) -> None:
         """Remove a document's chunks, or only those not made from `keep_hash`."""
         where: dict[str, Any] = {"doc_id": doc_id}
         if keep_hash:
             where = {"$and": [where, {"doc_hash": {"$ne": keep_hash}}]}
-        with store_errors(f"deleting chunks of {doc_id}"):
-            self.collection.delete(where=where)
+        self._run(f"deleting chunks of {doc_id}", lambda collection: collection.delete(where=where))
 
     def nodes(self, side: str | None = None) -> list[TextNode]:
         """Every chunk (of one side), rebuilt as llama-index nodes: the corpus BM25 ranks."""
@@ -103,8 +193,7 @@ class ChunkStore:
         nodes = []
         for batch in self._pages(where, ["documents", "metadatas"]):
             for text, meta in zip(batch["documents"], batch["metadatas"], strict=True):
-                node = metadata_dict_to_node(meta, text)
-                nodes.append(node)
+                nodes.append(metadata_dict_to_node(meta, text))
         return nodes
 
     def _metadatas(self) -> Iterator[dict[str, Any]]:
@@ -114,18 +203,55 @@ class ChunkStore:
     def _pages(self, where: dict | None, include: list[str]) -> Iterator[dict[str, Any]]:
         offset = 0
         while True:
-            with store_errors("reading chunks"):
-                batch = self.collection.get(
-                    where=where, include=include, limit=_PAGE_SIZE, offset=offset
-                )
+            batch = self._run(
+                "reading chunks",
+                lambda c, at=offset: c.get(
+                    where=where, include=include, limit=_PAGE_SIZE, offset=at
+                ),
+            )
             if not batch["ids"]:
                 return
             yield batch
             offset += len(batch["ids"])
 
 
-def _collection_names(client: Any) -> list[str]:
-    with store_errors("listing collections"):
+def _guarded_vector_store(store: ChunkStore) -> ChromaVectorStore:
+    """A `ChromaVectorStore` on the store's current collection whose failures are `StoreError`s.
+
+    Retrievers keep their vector store for the life of the process; reading the collection
+    from the `ChunkStore` at each call lets them follow it when it is looked up again.
+    """
+    vector_store = _guarded_class()(chroma_collection=store.collection)
+    vector_store._chunk_store = store
+    return vector_store
+
+
+@lru_cache(maxsize=1)
+def _guarded_class() -> type[ChromaVectorStore]:
+    from llama_index.vector_stores.chroma import ChromaVectorStore
+    from pydantic import PrivateAttr
+
+    class GuardedChromaVectorStore(ChromaVectorStore):
+        _chunk_store: Any = PrivateAttr(default=None)
+
+        def query(self, query: Any, **kwargs: Any) -> Any:
+            return self._on_current("searching", ChromaVectorStore.query, query, **kwargs)
+
+        def add(self, nodes: list, **kwargs: Any) -> list[str]:
+            return self._on_current("writing chunks", ChromaVectorStore.add, nodes, **kwargs)
+
+        def _on_current(self, action: str, method: Callable, *args: Any, **kwargs: Any) -> Any:
+            def run(collection: Any) -> Any:
+                self._collection = collection
+                return method(self, *args, **kwargs)
+
+            return self._chunk_store._run(action, run)
+
+    return GuardedChromaVectorStore
+
+
+def _collection_names(client: Any, settings: Settings) -> list[str]:
+    with store_errors("listing collections", settings):
         return [getattr(c, "name", c) for c in client.list_collections()]
 
 
@@ -143,13 +269,23 @@ def open_client(settings: Settings) -> Any:
     headers = {}
     if settings.chroma_auth_token:
         headers["Authorization"] = f"Bearer {settings.chroma_auth_token.get_secret_value()}"
-    where = f"{settings.chroma_host}:{settings.chroma_port}"
-    with store_errors(f"connecting to the Chroma server at {where}"):
+    with store_errors("connecting", settings):
         client = chromadb.HttpClient(
             host=settings.chroma_host,
             port=settings.chroma_port,
             headers=headers,
             settings=chroma_settings,
         )
+        _set_timeouts(client)
         client.heartbeat()
     return client
+
+
+def _set_timeouts(client: Any) -> None:
+    # chromadb exposes no timeout setting; its httpx session is reached through private
+    # attributes, so this is skipped quietly if a future chromadb moves them.
+    import httpx
+
+    session = getattr(getattr(client, "_server", None), "_session", None)
+    if isinstance(session, httpx.Client):
+        session.timeout = httpx.Timeout(_REQUEST_TIMEOUT_S, connect=_CONNECT_TIMEOUT_S)

@@ -2,15 +2,23 @@
 
 Each loader returns the text as the file holds it, split into pages where the format has pages;
 repairing extraction damage is `ingest.cleaning`'s job, so a loader never edits words.
+
+Files are checked before they are read (missing, empty, over the size limit), and an upload is
+copied in under a safe name, refused as soon as it passes the limit.
 """
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
 import re
+import unicodedata
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from itertools import pairwise
 from pathlib import Path
+from typing import BinaryIO
 
 from counterpoint.errors import IngestError
 
@@ -18,6 +26,10 @@ MAX_FILE_BYTES = 50 * 1024 * 1024
 SUPPORTED_SUFFIXES = (".txt", ".md", ".html", ".htm", ".pdf", ".docx")
 # A line opening with exactly one space, then text: how the ESG report's extraction marks pages.
 _LEADING_SPACE_PAGE = re.compile(r"^ (?=\S)", re.MULTILINE)
+# Control characters other than tab, newline, carriage return and form feed: text has none.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
+_UNSAFE_NAME_CHARS = re.compile(r"[^\w .()-]+")
+_COPY_BLOCK = 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -34,14 +46,15 @@ def load_pages(path: Path, page_breaks: str | None = None) -> list[RawPage]:
     if loader is None:
         kinds = ", ".join(SUPPORTED_SUFFIXES)
         raise IngestError(f"{path.name}: unsupported file type '{path.suffix}' (use {kinds})")
-    _check_size(path)
+    check_file(path)
     pages = loader(path, page_breaks)
     if not any(page.text.strip() for page in pages):
         raise IngestError(f"{path.name}: the file holds no text")
     return pages
 
 
-def _check_size(path: Path) -> None:
+def check_file(path: Path) -> None:
+    """Refuse a missing, empty or over-large file from its size alone, before reading it."""
     try:
         size = path.stat().st_size
     except OSError as exc:
@@ -53,19 +66,91 @@ def _check_size(path: Path) -> None:
         raise IngestError(f"{path.name}: {size / 2**20:.0f} MB is over the {limit} MB limit")
 
 
+def safe_file_name(name: str) -> str:
+    """A file name that stays inside the folder it is saved to, whatever the browser sent.
+
+    Folders (`../`, `C:\\`) are dropped, odd characters become `_`, and the name keeps its
+    suffix so the right loader still reads it.
+    """
+    name = unicodedata.normalize("NFKC", name).replace("\\", "/").rsplit("/", 1)[-1]
+    name = _UNSAFE_NAME_CHARS.sub("_", name).strip(" ._")
+    stem, dot, suffix = name.rpartition(".")
+    if not dot:
+        stem, suffix = name, ""
+    stem = stem.strip(" ._")[:100] or "upload"
+    return f"{stem}.{suffix.lower()[:10]}" if suffix else stem
+
+
+def save_upload(name: str, stream: BinaryIO, folder: Path) -> tuple[Path, bool]:
+    """Copy an upload to `folder/<content hash>/<safe name>`; refuse it past the size limit.
+
+    Returns the path and whether it is new (False: these very bytes, under this name, were
+    uploaded before). The size is read from the stream's end when it can seek, so an
+    over-large upload is refused before any of it is read; otherwise the copy stops at the
+    first block past the limit. Nothing is left behind when it is refused.
+    """
+    safe = safe_file_name(name)
+    limit_mb = MAX_FILE_BYTES // (1024 * 1024)
+    if stream.seekable():
+        start = stream.tell()
+        size = stream.seek(0, 2) - start
+        stream.seek(start)
+        if size > MAX_FILE_BYTES:
+            raise IngestError(f"{safe}: {size / 2**20:.0f} MB is over the {limit_mb} MB limit")
+    folder.mkdir(parents=True, exist_ok=True)
+    partial = folder / f".{uuid.uuid4().hex}.part"
+    digest = hashlib.sha256()
+    try:
+        with partial.open("wb") as out:
+            while block := stream.read(_COPY_BLOCK):
+                digest.update(block)
+                if out.tell() + len(block) > MAX_FILE_BYTES:
+                    raise IngestError(f"{safe}: over the {limit_mb} MB limit")
+                out.write(block)
+        target = folder / digest.hexdigest()[:16] / safe
+        if target.is_file():
+            return target, False
+        target.parent.mkdir(exist_ok=True)
+        partial.replace(target)
+        return target, True
+    finally:
+        partial.unlink(missing_ok=True)
+
+
+def discard_upload(path: Path) -> None:
+    """Remove a saved upload that was refused, and its folder when that is left empty."""
+    path.unlink(missing_ok=True)
+    with contextlib.suppress(OSError):
+        path.parent.rmdir()
+
+
 def decode_text(data: bytes, name: str) -> str:
     """Decode text bytes: UTF-8 first, else the encoding charset-normalizer detects."""
     if b"\x00" in data[:8192]:
         raise IngestError(f"{name}: looks like a binary file, not text")
     try:
-        return data.decode("utf-8-sig")
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        from charset_normalizer import from_bytes
-
-        best = from_bytes(data).best()
-        if best is None:
+        decoded = _detect_and_decode(data)
+        if decoded is None:
             raise IngestError(f"{name}: not readable as text in any known encoding") from None
-        return str(best)
+        text = decoded
+    if len(_CONTROL.findall(text[:8192])) > len(text[:8192]) // 100:
+        raise IngestError(f"{name}: looks like a binary file, not text")
+    return text
+
+
+def _detect_and_decode(data: bytes) -> str | None:
+    # charset-normalizer's pick, except that Windows-1252 wins a tie: on short texts the
+    # detector often prefers a rarer code page (mac_latin2, big5) that decodes without errors
+    # but wrongly ("sociťtť"), and Windows-1252 is the commonest legacy encoding of documents.
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(data).best()
+    western = from_bytes(data, cp_isolation=["cp1252"]).best()
+    if western is not None and (best is None or western.chaos <= best.chaos):
+        return str(western)
+    return str(best) if best is not None else None
 
 
 def split_leading_space_pages(text: str) -> list[RawPage]:
@@ -101,14 +186,25 @@ def _load_pdf(path: Path, page_breaks: str | None) -> list[RawPage]:
 
     try:
         reader = PdfReader(path)
-        if reader.is_encrypted:
-            raise IngestError(f"{path.name}: the PDF is encrypted; save an unprotected copy")
+        if reader.is_encrypted and not _open_without_password(reader):
+            raise IngestError(
+                f"{path.name}: the PDF is password-protected; save an unprotected copy"
+            )
         pages = [RawPage(n, page.extract_text() or "") for n, page in enumerate(reader.pages, 1)]
     except (PdfReadError, ValueError, KeyError, TypeError, OSError) as exc:
         raise IngestError(f"{path.name}: not a readable PDF ({exc})") from None
     if pages and not any(page.text.strip() for page in pages):
         raise IngestError(f"{path.name}: the PDF has no text layer (a scan?); OCR it first")
     return pages
+
+
+def _open_without_password(reader: object) -> bool:
+    # Many PDFs are "encrypted" only to restrict printing or copying, with an empty password
+    # for reading; those open. A real password (or a cipher pypdf cannot do) refuses the file.
+    try:
+        return bool(reader.decrypt(""))  # type: ignore[attr-defined]
+    except Exception:  # noqa: BLE001 - pypdf raises several types for unsupported ciphers
+        return False
 
 
 def _load_docx(path: Path, page_breaks: str | None) -> list[RawPage]:

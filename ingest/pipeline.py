@@ -1,9 +1,14 @@
 """The ingest step: manifest or file -> load -> clean -> chunk -> embed -> Chroma.
 
 Incremental and idempotent: each document's chunks carry a hash of its bytes, its manifest
-entry and the chunking settings. An unchanged document is skipped; a changed one gets its new
-chunks written before its old ones are deleted (so a reader never sees it missing); a document
-gone from the manifest is deleted.
+entry and the chunking settings, and how many chunks that version has. An unchanged document is
+skipped; a changed one gets its new chunks written before its old ones are deleted (so a reader
+never sees it missing); a document gone from the manifest is deleted.
+
+Atomic per document: all of a document's chunks go to Chroma in one request, and a document
+counts as unchanged only when every chunk of its version is there and no other version is. So
+an ingest killed at any point is repaired by running it again, with the same chunk ids an
+uninterrupted run writes. A file whose bytes are already indexed under another id is refused.
 """
 
 from __future__ import annotations
@@ -11,7 +16,9 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import sys
 import time
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -21,7 +28,7 @@ from counterpoint.embedding import count_word_pieces
 from counterpoint.errors import IngestError
 from ingest.chunking import Chunk, assemble_text, chunk_document
 from ingest.cleaning import clean_text
-from ingest.loaders import load_pages
+from ingest.loaders import check_file, load_pages
 from ingest.manifest import DocumentEntry, Manifest
 
 if TYPE_CHECKING:
@@ -30,8 +37,9 @@ if TYPE_CHECKING:
 
     from counterpoint.store import ChunkStore
 
-# Bump when cleaning or chunking changes output, so every document is re-chunked once.
-PIPELINE_VERSION = "1"
+# Bump when cleaning, chunking or chunk metadata change, so every document is re-chunked once.
+# 2: chunks carry `content_hash` (duplicate detection) and `doc_chunks` (completeness).
+PIPELINE_VERSION = "2"
 
 
 @dataclass
@@ -58,6 +66,14 @@ class IngestReport:
 
 
 @dataclass
+class _Known:
+    """What the index holds, read once per run and kept current as documents are written."""
+
+    versions: dict[str, dict[str, tuple[int, int]]]  # doc_id -> {doc_hash: (stored, expected)}
+    twins: dict[str, tuple[str, str]]  # content hash of the bytes -> (doc_id, title)
+
+
+@dataclass
 class Ingestor:
     """Writes documents into one store with one embedder and one chunking setting."""
 
@@ -71,14 +87,16 @@ class Ingestor:
         """Bring the index in line with the manifest: add, update, skip, delete."""
         started = time.perf_counter()
         report = IngestReport()
-        stored = self.store.document_hashes()
-        for entry in manifest.documents:
-            self._ingest_one(entry, manifest.resolve(entry), "manifest", stored, report)
         listed = {entry.id for entry in manifest.documents}
-        for doc_id, origin in self._origins().items():
-            if origin == "manifest" and doc_id not in listed:
-                self.store.delete_document(doc_id)
-                report.removed.append(doc_id)
+        documents = self.store.documents()
+        # Documents about to leave the manifest are no originals: a renamed entry is no copy.
+        leaving = {d for d, meta in documents.items() if _origin(meta) == "manifest"} - listed
+        known = self._known({d: m for d, m in documents.items() if d not in leaving})
+        for entry in manifest.documents:
+            self._ingest_one(entry, manifest.resolve(entry), "manifest", known, report)
+        for doc_id in sorted(leaving):
+            self.store.delete_document(doc_id)
+            report.removed.append(doc_id)
         report.chunks_total = self.store.count()
         report.seconds = time.perf_counter() - started
         return report
@@ -86,40 +104,74 @@ class Ingestor:
     def ingest_file(self, path: Path, side: Side, title: str | None = None) -> IngestReport:
         """Add one file that is not in the manifest, titled from its text unless given."""
         started = time.perf_counter()
-        entry = DocumentEntry(id=file_doc_id(path), title=title or "", side=side, path=path)
+        documents = self.store.documents()
+        doc_id = loose_file_id(path, documents)
+        entry = DocumentEntry(id=doc_id, title=title or "", side=side, path=path)
         report = IngestReport()
-        self._ingest_one(entry, path, "file", self.store.document_hashes(), report)
+        self._ingest_one(entry, path, "file", self._known(documents), report)
         report.chunks_total = self.store.count()
         report.seconds = time.perf_counter() - started
         return report
 
+    def _known(self, documents: dict[str, dict]) -> _Known:
+        twins = {
+            str(meta["content_hash"]): (doc_id, str(meta.get("title", doc_id)))
+            for doc_id, meta in documents.items()
+            if meta.get("content_hash")
+        }
+        return _Known(self.store.versions(), twins)
+
     def _ingest_one(
-        self,
-        entry: DocumentEntry,
-        path: Path,
-        origin: str,
-        stored: dict[str, set[str]],
-        report: IngestReport,
+        self, entry: DocumentEntry, path: Path, origin: str, known: _Known, report: IngestReport
     ) -> None:
-        digest = document_hash(entry, path, self.chunk_tokens, self.chunk_overlap)
-        if stored.get(entry.id) == {digest}:
+        check_file(path)  # size first: an over-large file is refused before it is read
+        data = read_file(path)
+        digest = document_hash(entry, data, self.chunk_tokens, self.chunk_overlap)
+        if is_complete(known.versions.get(entry.id, {}), digest):
             report.unchanged.append(entry.id)
             return
-        nodes = self.prepare(entry, path, digest, origin)
+        content = hashlib.sha256(data).hexdigest()
+        twin_id, twin_title = known.twins.get(content, (entry.id, ""))
+        if twin_id != entry.id:
+            raise IngestError(
+                f"{path.name} is already in the index as '{twin_title}' (id {twin_id}); "
+                "nothing was added"
+            )
+        nodes = self.prepare(entry, path, digest, origin, content)
         self._embed(nodes, entry.id)
         self.store.add(nodes)
         self.store.delete_document(entry.id, keep_hash=digest)
-        (report.updated if entry.id in stored else report.added).append(entry.id)
+        (report.updated if entry.id in known.versions else report.added).append(entry.id)
+        known.versions[entry.id] = {digest: (len(nodes), len(nodes))}
+        known.twins[content] = (entry.id, str(nodes[0].metadata["title"]))
         report.chunks_written += len(nodes)
+        if self.progress:
+            from tqdm import tqdm
 
-    def prepare(self, entry: DocumentEntry, path: Path, digest: str, origin: str) -> list[TextNode]:
+            tqdm.write(f"indexed {entry.id}: {len(nodes)} chunks", file=sys.stderr)
+
+    def prepare(
+        self, entry: DocumentEntry, path: Path, digest: str, origin: str, content: str = ""
+    ) -> list[TextNode]:
         """Load, clean and chunk one document into nodes with deterministic ids."""
         document = assemble_text(load_pages(path, entry.page_breaks), clean_text)
         chunks = chunk_document(document, self.chunk_tokens, self.chunk_overlap, count_word_pieces)
         if not chunks:
             raise IngestError(f"{path.name}: no text left to index after cleaning")
-        title = entry.title or title_from_text(document.text, path)
-        return [_node(entry, title, digest, origin, path, chunk) for chunk in chunks]
+        described = {
+            "doc_id": entry.id,
+            "side": entry.side,
+            "title": entry.title or title_from_text(document.text, path),
+            "publisher": entry.publisher,
+            "date": entry.date,
+            "url": entry.url,
+            "file": path.name,
+            "origin": origin,
+            "doc_hash": digest,
+            "content_hash": content,
+            "doc_chunks": len(chunks),
+        }
+        return [_node(described, chunk) for chunk in chunks]
 
     def _embed(self, nodes: list[TextNode], doc_id: str) -> None:
         from tqdm import tqdm
@@ -135,19 +187,29 @@ class Ingestor:
                     node.embedding = vector
                 bar.update(len(vectors))
 
-    def _origins(self) -> dict[str, str]:
-        return {
-            doc_id: str(meta.get("origin", "manifest"))
-            for doc_id, meta in self.store.documents().items()
-        }
+
+def _origin(meta: dict) -> str:
+    return str(meta.get("origin", "manifest"))
 
 
-def document_hash(entry: DocumentEntry, path: Path, chunk_tokens: int, overlap: int) -> str:
-    """Hash of everything a document's chunks depend on: bytes, manifest entry, settings."""
+def is_complete(versions: dict[str, tuple[int, int]], digest: str) -> bool:
+    """True when the index holds exactly one version of a document, `digest`, in full."""
+    if set(versions) != {digest}:
+        return False
+    stored, expected = versions[digest]
+    return stored == expected
+
+
+def read_file(path: Path) -> bytes:
+    """The file's bytes, or an `IngestError` naming it."""
     try:
-        data = path.read_bytes()
+        return path.read_bytes()
     except OSError as exc:
         raise IngestError(f"{path.name}: cannot read the file ({exc.strerror})") from None
+
+
+def document_hash(entry: DocumentEntry, data: bytes, chunk_tokens: int, overlap: int) -> str:
+    """Hash of everything a document's chunks depend on: bytes, manifest entry, settings."""
     described = entry.model_dump(mode="json", exclude={"path"})
     settings = f"{PIPELINE_VERSION}/{chunk_tokens}/{overlap}"
     header = json.dumps([described, settings], sort_keys=True).encode()
@@ -155,9 +217,23 @@ def document_hash(entry: DocumentEntry, path: Path, chunk_tokens: int, overlap: 
 
 
 def file_doc_id(path: Path) -> str:
-    """A manifest-style id for a loose file, from its name."""
-    slug = re.sub(r"[^a-z0-9]+", "-", path.stem.lower()).strip("-")[:80]
+    """A manifest-style id for a loose file, from its name (accents folded, odd characters out)."""
+    name = unicodedata.normalize("NFKD", path.stem).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")[:80]
     return slug or "document"
+
+
+def loose_file_id(path: Path, documents: dict[str, dict]) -> str:
+    """The id for a loose file: its name's, unless another document already holds that id.
+
+    The same file name again is the same document (an update); a manifest document or another
+    file whose name slugs alike keeps its id, and this file gets a suffix from its full name.
+    """
+    doc_id = file_doc_id(path)
+    holder = documents.get(doc_id)
+    if holder is None or (_origin(holder) == "file" and holder.get("file") == path.name):
+        return doc_id
+    return f"{doc_id}-{hashlib.sha256(path.name.encode()).hexdigest()[:8]}"
 
 
 def title_from_text(text: str, path: Path) -> str:
@@ -169,21 +245,11 @@ def title_from_text(text: str, path: Path) -> str:
     return path.stem
 
 
-def _node(
-    entry: DocumentEntry, title: str, digest: str, origin: str, path: Path, chunk: Chunk
-) -> TextNode:
+def _node(described: dict, chunk: Chunk) -> TextNode:
     from llama_index.core.schema import NodeRelationship, RelatedNodeInfo, TextNode
 
     metadata = {
-        "doc_id": entry.id,
-        "side": entry.side,
-        "title": title,
-        "publisher": entry.publisher,
-        "date": entry.date,
-        "url": entry.url,
-        "file": path.name,
-        "origin": origin,
-        "doc_hash": digest,
+        **described,
         "position": chunk.position,
         "section": chunk.section,
         "start_char": chunk.start,
@@ -193,11 +259,11 @@ def _node(
         metadata["page"] = chunk.page
         metadata["page_end"] = chunk.page_end or chunk.page
     return TextNode(
-        id_=f"{digest[:16]}-{chunk.position:04d}",
+        id_=f"{described['doc_hash'][:16]}-{chunk.position:04d}",
         text=chunk.text,
         metadata=metadata,
         # llama-index writes the source's id into Chroma as `doc_id`: it must be ours.
-        relationships={NodeRelationship.SOURCE: RelatedNodeInfo(node_id=entry.id)},
+        relationships={NodeRelationship.SOURCE: RelatedNodeInfo(node_id=described["doc_id"])},
         # The vector and BM25 see the passage alone; metadata is for display and filters.
         excluded_embed_metadata_keys=list(metadata),
         excluded_llm_metadata_keys=list(metadata),
