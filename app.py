@@ -1,6 +1,7 @@
-"""Counterpoint's chat page: ask about the company, read both sides, open every citation.
+"""Counterpoint's workspace: ask, compare the two sides, manage the corpus, export the brief.
 
-UI only: every answer comes from `counterpoint.assistant.Assistant`.
+UI only: every answer, passage and document comes from `counterpoint.assistant.Assistant`;
+the page's parts live in `ui/`.
 """
 
 from __future__ import annotations
@@ -9,9 +10,8 @@ import streamlit as st
 
 from counterpoint.config import Settings, get_settings, offline_environment
 from counterpoint.errors import CounterpointError
-from counterpoint.models import Answer
-
-SIDE_BADGES = {"company": ":blue-badge[COMPANY]", "critic": ":orange-badge[CRITIC]"}
+from ui import chat, compare, corpus, sidebar
+from ui.style import inject_css
 
 
 @st.cache_resource(show_spinner="Loading the embedder and the index...")
@@ -21,53 +21,61 @@ def load_assistant(_settings: Settings, key: str):  # noqa: ANN201 - an Assistan
 
     assistant = Assistant(_settings, notify=lambda message: None)
     assistant.ensure_index()
+    # One offline answer now loads what the first question would otherwise wait for: the
+    # embedder's first pass, both sides' BM25 indexes, the sentence tokenizer.
+    assistant.ask("What does the company say about its policies?", mode="extractive")
     return assistant
 
 
-def show_answer(answer: Answer) -> None:
-    """The three-part answer, then its citations with document, page and quoted passage."""
-    st.markdown(answer.answer)
-    if not answer.citations:
-        return
-    st.caption("Citations")
-    for c in answer.citations:
-        page = f"p. {c.page}" if c.page else "no page"
-        with st.expander(f"[{c.n}] {c.side.upper()} · {c.title} · {page}"):
-            st.markdown(f"{SIDE_BADGES.get(c.side, c.side)} chunk `{c.chunk_id}`")
-            st.markdown(f"> {c.quote}")
-            st.text(c.passage)
+def open_assistant():  # noqa: ANN201 - an Assistant
+    """The cached assistant for the current settings, or a message and a stopped page."""
+    offline_environment()
+    try:
+        settings = get_settings()
+        return load_assistant(settings, settings.model_dump_json())
+    except CounterpointError as exc:
+        st.error(f"Cannot open the index: {exc}", icon=":material/error:")
+        st.stop()
 
 
 def main() -> None:
     """The page, top to bottom."""
-    st.set_page_config(page_title="Counterpoint", page_icon="⚖️", layout="wide")
-    st.title("Counterpoint")
-    st.caption("What the company says, what critics say, and where they meet — with citations.")
-    offline_environment()
-    try:
-        settings = get_settings()
-        assistant = load_assistant(settings, settings.model_dump_json())
-    except CounterpointError as exc:
-        st.error(f"Cannot open the index: {exc}")
-        st.stop()
-    history: list[Answer] = st.session_state.setdefault("history", [])
-    for past in history:
-        with st.chat_message("user"):
-            st.markdown(past.question)
-        with st.chat_message("assistant"):
-            show_answer(past)
-    question = st.chat_input("Ask about the company, e.g. How does it handle human rights?")
-    if question:
-        with st.chat_message("user"):
-            st.markdown(question)
-        with st.chat_message("assistant"):
-            try:
-                answer = assistant.ask(question)
-            except CounterpointError as exc:
-                st.error(str(exc))
-                return
-            show_answer(answer)
-        history.append(answer)
+    st.set_page_config(page_title="Counterpoint", page_icon=":material/balance:", layout="wide")
+    inject_css()
+    assistant = open_assistant()
+    documents = assistant.store.documents()
+    with st.sidebar:
+        sidebar.show_status(assistant, documents)
+        filters = sidebar.show_filters(documents, assistant.settings.top_k)
+        export_slot = st.container()  # filled last, so the brief includes this run's answer
+        if st.button("New conversation", icon=":material/restart_alt:", width="stretch"):
+            chat.reset()
+    question = st.chat_input("Ask about the company, e.g. Is it exposed to sanctions?")
+    question = question or st.session_state.pop("pending", None)
+    ask_tab, compare_tab, corpus_tab = st.tabs(
+        [
+            ":material/forum: Ask",
+            ":material/compare_arrows: Compare sides",
+            ":material/folder_open: Corpus",
+        ],
+        key="tab",
+    )
+    with ask_tab:
+        intro = st.empty()  # replaced at once when a question arrives, not left greyed out
+        if not chat.turns() and not question:
+            with intro.container():
+                chat.show_starters()
+        for index, answer in enumerate(chat.turns()):
+            chat.show_turn(index, answer, assistant)
+        if question:
+            chat.ask(question, assistant)
+    with compare_tab:
+        latest = question or (chat.turns()[-1].question if chat.turns() else None)
+        compare.show_compare(assistant, latest, filters)
+    with corpus_tab:
+        corpus.show_corpus(assistant, documents, filters)
+    with export_slot:
+        sidebar.show_export(assistant, chat.turns())
 
 
 main()

@@ -1,0 +1,163 @@
+"""The due-diligence brief: every answer and quote with document, page and side; hashed sources."""
+
+from __future__ import annotations
+
+import io
+from datetime import UTC, datetime
+
+import pytest
+
+from counterpoint.evidence import file_sha256
+from counterpoint.export import (
+    Brief,
+    Source,
+    answer_blocks,
+    make_brief,
+    to_docx,
+    to_markdown,
+    to_pdf,
+)
+from counterpoint.models import Answer, Citation, SideFindings
+from tests.conftest import make_settings
+
+HASH = "ab" * 32
+
+
+def citation(n: int, side: str, quote: str, page: int | None, supported: bool = True) -> Citation:
+    doc = "acme-report" if side == "company" else "watch-article"
+    return Citation(
+        n=n,
+        side=side,
+        doc_id=doc,
+        title=doc.replace("-", " ").title(),
+        page=page,
+        chunk_id=f"{doc}-{n:04d}",
+        quote=quote,
+        supported=supported,
+        passage=f"… {quote} …",
+    )
+
+
+@pytest.fixture
+def answer() -> Answer:
+    cites = [
+        citation(1, "company", "We audit our suppliers every year.", 4),
+        citation(2, "critic", "The audits cover only a tenth of suppliers.", None),
+    ]
+    text = (
+        "**What the company says**\n\n- “We audit our suppliers every year.” [1]\n\n"
+        "**What critics say**\n\n- “The audits cover only a tenth of suppliers.” [2]\n\n"
+        "**Where they meet**\n\nThe critics' passage pushes back:\n\n"
+        "| Company | Critics |\n| --- | --- |\n| “We audit…” [1] | “only a tenth” [2] |"
+    )
+    sides = {
+        "company": SideFindings(found=True, citations=[1]),
+        "critic": SideFindings(found=True, citations=[2]),
+    }
+    return Answer(
+        question="Are suppliers audited?",
+        mode="extractive",
+        answer=text,
+        sides=sides,
+        citations=cites,
+        insufficient_evidence=False,
+        timings_ms={"retrieve": 1.0},
+    )
+
+
+@pytest.fixture
+def brief(answer) -> Brief:
+    sources = [
+        Source("acme-report", "Acme Report", "company", "Acme", "2024", "report.pdf", HASH),
+        Source("watch-article", "Watch Article", "critic", "Watch", "2025-01-02", "a.txt", None),
+    ]
+    return Brief([answer], sources, datetime(2026, 11, 27, 9, 30, tzinfo=UTC), "extractive")
+
+
+def test_the_markdown_brief_holds_every_answer_quote_and_source(brief, answer):
+    text = to_markdown(brief)
+    assert "Exported 2026-11-27 09:30 UTC" in text
+    assert "## 1. Are suppliers audited?" in text and answer.answer in text
+    assert "[1] COMPANY · Acme Report · p. 4 · verified verbatim" in text
+    assert "> We audit our suppliers every year." in text
+    assert "[2] CRITIC · Watch Article · no page numbers" in text
+    assert f"SHA-256: `{HASH}`" in text
+    assert "**watch-article**: Watch Article · CRITIC · Watch · 2025-01-02 · a.txt" in text
+    assert "file not available" in text
+
+
+def test_an_unverified_quote_is_flagged_in_the_brief(brief, answer):
+    answer.citations[1].supported = False
+    assert "[2] CRITIC · Watch Article · no page numbers · UNVERIFIED" in to_markdown(brief)
+
+
+def test_the_pdf_brief_reads_back_with_quotes_sides_and_hashes(brief):
+    from pypdf import PdfReader
+
+    data = to_pdf(brief)
+    assert data.startswith(b"%PDF")
+    text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
+    text = " ".join(text.split())
+    for expected in (
+        "Are suppliers audited?",
+        "COMPANY — What the company says",
+        "CRITICS — What critics say",
+        "We audit our suppliers every year.",
+        "[2] CRITIC · Watch Article",
+        HASH,
+        "Exported 2026-11-27 09:30 UTC",
+    ):
+        assert expected in text
+
+
+def test_the_word_brief_reads_back_with_quotes_and_hashes(brief):
+    from docx import Document
+
+    doc = Document(io.BytesIO(to_docx(brief)))
+    text = "\n".join(p.text for p in doc.paragraphs)
+    assert "1. Are suppliers audited?" in text
+    assert "“The audits cover only a tenth of suppliers.”" in text
+    assert "[1] COMPANY · Acme Report · p. 4 · verified verbatim" in text
+    assert f"SHA-256: {HASH}" in text
+    assert doc.tables and doc.tables[0].rows[0].cells[0].text == "Company"
+
+
+def test_the_answer_markdown_becomes_headings_bullets_and_a_table(answer):
+    kinds = [kind for kind, _ in answer_blocks(answer.answer)]
+    assert kinds == ["heading", "bullet", "heading", "bullet", "heading", "para", "table"]
+    table = answer_blocks(answer.answer)[-1][1]
+    assert table == [["Company", "Critics"], ["“We audit…” [1]", "“only a tenth” [2]"]]
+
+
+def test_a_brief_gives_each_source_the_hash_of_its_file(tmp_path, answer):
+    settings = make_settings(tmp_path / "data")
+    documents = {
+        "acme-report": {
+            "title": "Acme Report",
+            "side": "company",
+            "publisher": "Acme",
+            "date": "2024",
+            "file": "report.pdf",
+            "origin": "file",
+            "content_hash": HASH,
+        },
+    }
+    brief = make_brief([answer], documents, settings, "extractive")
+    acme, watch = brief.sources
+    assert acme.sha256 == HASH and acme.publisher == "Acme" and acme.file == "report.pdf"
+    assert watch.doc_id == "watch-article" and watch.sha256 is None  # since removed from the index
+    assert brief.exported_at.tzinfo is not None
+
+
+def test_a_source_indexed_without_a_hash_is_hashed_from_its_file(tmp_path, answer, corpus_copy):
+    settings = make_settings(tmp_path / "data", corpus_dir=corpus_copy)
+    documents = {
+        "acme-report": {
+            "title": "Acme",
+            "side": "company",
+            "origin": "manifest",
+            "file": "hikvision-esg-report-2020.txt",
+        }
+    }
+    acme = make_brief([answer], documents, settings, "extractive").sources[0]
+    assert acme.sha256 == file_sha256(corpus_copy / "hikvision-esg-report-2020.txt")

@@ -1,0 +1,187 @@
+"""The conversation: starter questions, streamed three-part answers, numbered citations."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+import streamlit as st
+
+from counterpoint.errors import CounterpointError
+from counterpoint.models import Answer, Citation
+from ui.evidence import citation_label, show_citation
+from ui.style import SIDE_LOOK, badge
+
+# Due-diligence topics an analyst opens with, phrased about "the company" to suit any corpus.
+STARTERS = {
+    ":material/diversity_3: Human rights": (
+        "Does the company respect international human rights law?"
+    ),
+    ":material/shield_lock: Data security": (
+        "How does the company protect cybersecurity and user privacy?"
+    ),
+    ":material/account_balance: Governance": (
+        "Who oversees information security governance at the company?"
+    ),
+    ":material/gavel: Sanctions": (
+        "Is the company at risk of US sanctions over its human rights record?"
+    ),
+    ":material/eco: Environment": (
+        "What does the company do to protect the environment and wildlife?"
+    ),
+}
+USER_AVATAR = ":material/person_search:"
+ASSISTANT_AVATAR = ":material/balance:"
+PART_SIDES = {
+    "What the company says": "company",
+    "What critics say": "critic",
+    "Where they meet": "both",
+}
+_HEADINGS = "What the company says|What critics say|Where they meet"
+# The bold heading lines the answerers write; a model may also use `##` or add a colon.
+_PART_HEADING = re.compile(
+    rf"^(?:#{{1,4}}\s*)?(?:\*\*(?P<bold>{_HEADINGS}):?\*\*:?\s*(?P<rest>.*)|(?P<plain>{_HEADINGS}):?)$",
+    re.IGNORECASE,
+)
+
+
+def turns() -> list[Answer]:
+    """The conversation so far (answers carry their own questions)."""
+    return st.session_state.setdefault("turns", [])
+
+
+def reset() -> None:
+    """Start a new conversation (the index and the filters stay as they are)."""
+    for key in ("turns", "compare_cache", "passage_cache"):
+        st.session_state.pop(key, None)
+
+
+def show_starters() -> None:
+    """Clickable opening questions for an empty conversation."""
+    st.markdown("#### What do you need to know about the company?")
+    st.caption(
+        "Each answer sets the company's own documents against its critics', quotes both "
+        "verbatim, and opens every quote onto its passage, page and document. Start with a "
+        "due-diligence topic or type a question below."
+    )
+    columns = st.columns(len(STARTERS))
+    for number, (column, (label, question)) in enumerate(
+        zip(columns, STARTERS.items(), strict=True)
+    ):
+        with column.container(border=True, key=f"starter-card-{number}"):
+            st.markdown(f"**{label}**  \n:gray[{question}]")
+            st.button(
+                "Ask",
+                key=f"starter-{number}",
+                icon=":material/arrow_forward:",
+                width="stretch",
+                on_click=st.session_state.__setitem__,
+                args=("pending", question),
+            )
+
+
+def show_turn(index: int, answer: Answer, assistant) -> None:  # noqa: ANN001 - an Assistant
+    """One question and its answer, with every citation openable."""
+    with st.chat_message("user", avatar=USER_AVATAR):
+        st.markdown(answer.question)
+    with st.chat_message("assistant", avatar=ASSISTANT_AVATAR):
+        show_answer(index, answer, assistant)
+
+
+def ask(question: str, assistant) -> None:  # noqa: ANN001 - an Assistant
+    """Stream the answer to a new question into the conversation; errors shown, not raised."""
+    with st.chat_message("user", avatar=USER_AVATAR):
+        st.markdown(question)
+    with st.chat_message("assistant", avatar=ASSISTANT_AVATAR):
+        slot = st.empty()
+        try:
+            answer = _stream(slot, question, assistant)
+        except CounterpointError as exc:
+            slot.error(str(exc), icon=":material/error:")
+            return
+        with slot.container():
+            show_answer(len(turns()), answer, assistant)
+    turns().append(answer)
+
+
+def _stream(slot, question: str, assistant) -> Answer:  # noqa: ANN001
+    history = [(past.question, past.answer) for past in turns()]
+    final: list[Answer] = []
+
+    def pieces() -> Iterator[str]:
+        for item in assistant.ask_stream(question, history):
+            if isinstance(item, Answer):
+                final.append(item)
+            else:
+                yield item
+
+    with slot.container():
+        st.write_stream(pieces())
+    if not final:
+        raise CounterpointError("the answerer stopped before finishing its answer; ask again")
+    return final[-1]
+
+
+def show_answer(index: int, answer: Answer, assistant) -> None:  # noqa: ANN001
+    """The answer in side-labelled parts, its citations as markers, then the evidence."""
+    if notice := getattr(answer, "notice", None):
+        st.info(notice, icon=":material/info:")
+    if answer.insufficient_evidence:
+        st.warning(with_markers(answer.answer, answer.citations), icon=":material/search_off:")
+    parts = [] if answer.insufficient_evidence else split_parts(answer.answer)
+    for number, (side, heading, body) in enumerate(parts):
+        with st.container(border=True, key=f"part-{side}-{index}-{number}"):
+            if heading:
+                st.markdown(f"{badge(side)} **{heading}**")
+            st.markdown(with_markers(body, answer.citations))
+    st.caption(_footer(answer))
+    if answer.citations:
+        st.markdown(f"**Evidence** · {len(answer.citations)} quotes, each opens onto its passage")
+    for c in answer.citations:
+        with st.expander(citation_label(c), key=f"cite-{index}-{c.n}"):
+            show_citation(assistant, c, f"cite-{index}-{c.n}")
+
+
+def split_parts(text: str) -> list[tuple[str, str, str]]:
+    """(side, heading, body) for each part heading; one unlabelled part if there are none."""
+    canonical = {name.lower(): name for name in PART_SIDES}
+    parts: list[tuple[str, str, str]] = []
+    for line in text.splitlines():
+        found = _PART_HEADING.match(line.strip())
+        if found:
+            heading = canonical[(found.group("bold") or found.group("plain")).lower()]
+            parts.append((PART_SIDES[heading], heading, found.group("rest") or ""))
+        elif parts:
+            side, heading, body = parts[-1]
+            parts[-1] = (side, heading, f"{body}\n{line}")
+        else:
+            parts.append(("answer", "", line))
+    return [(side, heading, body.strip()) for side, heading, body in parts if heading or body]
+
+
+def with_markers(body: str, citations: list[Citation]) -> str:
+    """`[n]` markers as badges coloured by side; unverified ones in red with a warning sign."""
+    sides = {c.n: c for c in citations}
+
+    def marker(found: re.Match[str]) -> str:
+        c = sides.get(int(found.group(1)))
+        if c is None:
+            return found.group(0)
+        if not c.supported:
+            return f":red-badge[⚠ {c.n} unverified]"
+        return f":{SIDE_LOOK.get(c.side, SIDE_LOOK['both'])[0]}-badge[{c.n}]"
+
+    # Quoted text shows as written: `<` never starts markup, `$` never starts a formula.
+    body = body.replace("<", "&lt;").replace("$", "\\$")
+    return re.sub(r"\[(\d{1,3})\]", marker, body)
+
+
+def _footer(answer: Answer) -> str:
+    found = [name for name, side in answer.sides.items() if side.found]
+    timing = " · ".join(f"{step} {ms:.0f} ms" for step, ms in answer.timings_ms.items())
+    sides = " and ".join(found) if found else "neither side"
+    footer = f"{answer.mode} answer · evidence from {sides} · {timing}"
+    searched = getattr(answer, "standalone_question", "")
+    if searched and searched != answer.question:
+        footer += f" · searched as “{searched}”"
+    return footer

@@ -1,0 +1,108 @@
+"""The evidence viewer: a cited passage with its quote marked, in its document, on its page."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import streamlit as st
+
+from counterpoint.errors import CounterpointError
+from counterpoint.evidence import PassageContext, passage_context, quote_span, source_file
+from counterpoint.models import Citation
+from ui.style import badge, escaped, md_escape, passage_html
+
+VIEWS = {"passage": "Passage", "context": "In context", "page": "PDF page"}
+
+
+def citation_label(c: Citation) -> str:
+    """The expander label: number, side in words, document, page; unverified quotes flagged."""
+    page = f"p. {c.page}" if c.page else "no page numbers"
+    flag = " · ⚠ UNVERIFIED" if not c.supported else ""
+    words = c.quote.split()
+    opening = " ".join(words[:7]) + ("…" if len(words) > 7 else "")
+    return f"[{c.n}] {c.side.upper()} · {c.title} · {page}{flag} — “{opening}”"
+
+
+def show_citation(assistant, c: Citation, key: str) -> None:  # noqa: ANN001 - an Assistant
+    """Everything about one citation: source, quote check, and the passage in three views."""
+    context = _context(assistant, c.chunk_id)
+    meta = context.meta if context else {}
+    details = [meta.get("publisher"), meta.get("date"), _pages(c.page, meta.get("page_end"))]
+    details += [f"section “{meta['section']}”" if meta.get("section") else None]
+    st.markdown(f"{badge(c.side)} **{md_escape(c.title)}**")
+    facts = " · ".join(escaped(str(d)) for d in details if d)
+    st.html(f'<div class="cp-meta">{facts} · passage <code>{escaped(c.chunk_id)}</code></div>')
+    if not c.supported:
+        st.warning(
+            "Unverified quote: these words were not found verbatim in the cited passage. "
+            "Read the passage before relying on it.",
+            icon=":material/warning:",
+        )
+    pdf = _pdf_path(assistant, meta) if c.page else None
+    views = [v for v in VIEWS if v != "page" or pdf]
+    view = st.segmented_control(
+        "View",
+        views,
+        format_func=VIEWS.get,
+        default="passage",
+        key=f"{key}-view",
+        label_visibility="collapsed",
+        required=True,
+    )
+    span = quote_span(c.passage, c.quote)
+    if view == "context" and context:
+        st.html(passage_html(c.passage, span, context.before, context.after))
+        if not (context.before or context.after):
+            st.caption("This passage is the whole document.")
+    elif view == "page" and pdf:
+        _show_page(pdf, int(c.page or 1), meta.get("page_end"), c.quote)
+    else:
+        st.html(passage_html(c.passage, span))
+    if context is None:
+        st.caption("This passage is no longer in the index (its document was removed or changed).")
+
+
+def _pages(first: int | None, last: int | None) -> str | None:
+    if not first:
+        return None
+    return f"pp. {first}–{last}" if last and last > first else f"p. {first}"
+
+
+def _context(assistant, chunk_id: str) -> PassageContext | None:  # noqa: ANN001
+    # Kept per session: a rerun re-renders every citation of the conversation.
+    cache: dict[str, PassageContext | None] = st.session_state.setdefault("passage_cache", {})
+    if chunk_id not in cache:
+        try:
+            cache[chunk_id] = passage_context(assistant.store, chunk_id)
+        except CounterpointError:
+            return None
+    return cache[chunk_id]
+
+
+def _pdf_path(assistant, meta: dict) -> Path | None:  # noqa: ANN001
+    if not str(meta.get("file", "")).lower().endswith(".pdf"):
+        return None
+    return source_file(assistant.settings, meta)
+
+
+def _show_page(path: Path, page: int, page_end: int | None, quote: str) -> None:
+    try:
+        page, png = _page_png(str(path), path.stat().st_mtime, page, page_end, quote)
+    except CounterpointError as exc:
+        st.error(str(exc))
+        return
+    st.image(png, width=720, caption=f"{path.name}, page {page}: the quote is marked in yellow")
+
+
+@st.cache_data(max_entries=64, show_spinner="Rendering the page...")
+def _page_png(
+    path: str, mtime: float, first: int, last: int | None, quote: str
+) -> tuple[int, bytes]:
+    """The page holding the quote, as PNG; `mtime` keys the cache to the file's version."""
+    from counterpoint.evidence import quote_page, render_pdf_page
+
+    page = quote_page(Path(path), quote, first, last)
+    buffer = io.BytesIO()
+    render_pdf_page(Path(path), page, quote).save(buffer, format="PNG")
+    return page, buffer.getvalue()

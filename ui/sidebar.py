@@ -1,0 +1,120 @@
+"""The sidebar: what is running (answerer, store, corpus), evidence filters, the brief's export."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+import streamlit as st
+
+from counterpoint import export
+from counterpoint.models import Answer
+from ui.style import SIDE_NAMES, badge, escaped
+
+MAX_PASSAGES = 10
+
+
+@dataclass(frozen=True)
+class Filters:
+    """Which evidence the compare view and the corpus list show."""
+
+    side: str | None = None  # None: both sides
+    doc_ids: list[str] = field(default_factory=list)  # empty: every document
+    k: int = 4
+
+
+def answerer_name(settings) -> str:  # noqa: ANN001 - counterpoint Settings
+    """`LLM · model` when an OpenAI-compatible endpoint is configured, else `extractive`."""
+    if settings.default_mode != "llm":
+        return "extractive"
+    return f"LLM · {settings.llm_model}" if settings.llm_model else "LLM"
+
+
+def show_status(assistant, documents: dict[str, dict[str, Any]]) -> None:  # noqa: ANN001
+    """Which answerer and store are active, and what the corpus holds."""
+    settings = assistant.settings
+    st.markdown("### :material/balance: Counterpoint")
+    st.caption("Due diligence from both sides: the company's word against its critics', cited.")
+    store = (
+        f"Chroma server {settings.chroma_host}:{settings.chroma_port}"
+        if settings.store_kind == "server"
+        else "embedded Chroma"
+    )
+    per_side = {
+        side: sum(1 for d in documents.values() if d.get("side") == side) for side in SIDE_NAMES
+    }
+    passages = sum(int(d.get("chunks", 0)) for d in documents.values())
+    rows = {
+        "Answerer": answerer_name(settings),
+        "Store": store,
+        "Documents": f"{per_side['company']} company · {per_side['critic']} critic",
+        "Passages": f"{passages:,}",
+    }
+    cells = "".join(f"<tr><th>{k}</th><td>{escaped(v)}</td></tr>" for k, v in rows.items())
+    st.html(f'<table class="cp-status">{cells}</table>')
+    st.markdown(f"{badge('company')} {badge('critic')} {badge('both')}")
+
+
+def show_filters(documents: dict[str, dict[str, Any]], default_k: int) -> Filters:
+    """Side, documents and number of passages for the compare view and the corpus list."""
+    st.markdown("**Evidence filters**")
+    side = st.segmented_control(
+        "Side",
+        ["company", "critic"],
+        format_func=SIDE_NAMES.get,
+        key="filter-side",
+        help="Leave both unselected to see both sides.",
+    )
+    names = {doc_id: str(meta.get("title") or doc_id) for doc_id, meta in documents.items()}
+    doc_ids = st.multiselect(
+        "Documents",
+        list(names),
+        format_func=names.get,
+        key="filter-docs",
+        placeholder="All documents",
+    )
+    k = st.slider(
+        "Passages per side", 1, MAX_PASSAGES, min(default_k, MAX_PASSAGES), key="filter-k"
+    )
+    st.caption("Filters apply to the Compare and Corpus tabs.")
+    return Filters(side=side, doc_ids=[d for d in doc_ids if d in documents], k=k)
+
+
+def show_export(assistant, answers: list[Answer]) -> None:  # noqa: ANN001
+    """Download the conversation as a brief; each file is made only when it is clicked."""
+    st.markdown("**Export the brief**")
+    if not answers:
+        st.caption("Ask a question first: the brief holds every answer with its sources.")
+    name = f"counterpoint-brief-{datetime.now(UTC):%Y%m%d-%H%M}"
+    formats = [
+        ("Markdown", ".md", "text/markdown", export.to_markdown, ":material/description:"),
+        ("PDF", ".pdf", "application/pdf", export.to_pdf, ":material/picture_as_pdf:"),
+        ("Word", ".docx", _DOCX_MIME, export.to_docx, ":material/article:"),
+    ]
+    for label, suffix, mime, writer, icon in formats:
+        st.download_button(
+            f"{label} brief",
+            data=_deferred(assistant, list(answers), writer),
+            file_name=name + suffix,
+            mime=mime,
+            icon=icon,
+            on_click="ignore",
+            disabled=not answers,
+            key=f"export{suffix}",
+            width="stretch",
+        )
+
+
+_DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+def build_brief(assistant, answers: list[Answer]) -> export.Brief:  # noqa: ANN001
+    """The brief of these answers against the documents now in the index."""
+    return export.make_brief(
+        answers, assistant.store.documents(), assistant.settings, answerer_name(assistant.settings)
+    )
+
+
+def _deferred(assistant, answers: list[Answer], writer):  # noqa: ANN001, ANN202
+    return lambda: writer(build_brief(assistant, answers))
