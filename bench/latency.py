@@ -1,30 +1,39 @@
-"""Ingest time for the seed corpus and warm `search` / extractive `ask` latency (median, p95).
+"""Warm query latency (median, p95) of `search` and extractive `ask` at the seed corpus and on
+synthetic corpora of any size, with embedded Chroma or a Chroma server; and what the first query
+of a process costs (BM25 built per side from the store's chunks).
 
-Run by hand: `.venv/bin/python bench/latency.py` (or `make bench`). Prints figures; no pass/fail.
+Run by hand (prints figures; no pass/fail):
+    .venv/bin/python bench/latency.py                                  # seed corpus, embedded
+    .venv/bin/python bench/latency.py --server                         # seed corpus, server
+    .venv/bin/python bench/latency.py --chunks 100000 --data /tmp/cp-100k [--server]
+
+Synthetic chunks carry random unit vectors (see bench/synthetic.py): the store's latency is
+real, the dense ranking is meaningless. The query embedding is timed apart, so the embedder's
+share is known. `--data` keeps the index for another run (the first run writes it).
 """
 
 from __future__ import annotations
 
-import statistics
+import argparse
+import json
+import os
 import sys
 import tempfile
 import time
+from collections.abc import Callable
+from contextlib import ExitStack
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from counterpoint.config import Settings, offline_environment  # noqa: E402
-from counterpoint.evaluation import load_questions  # noqa: E402
+from counterpoint.config import SIDES, Settings, offline_environment  # noqa: E402
+from counterpoint.evaluation import load_questions, spread  # noqa: E402
+
+QUESTIONS = ROOT / "tests" / "data" / "eval_questions.toml"
 
 
-def percentile(values: list[float], share: float) -> float:
-    """The value below which `share` of the values fall (nearest rank)."""
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
-
-
-def timed(action, questions: list[str]) -> list[float]:  # noqa: ANN001
+def timed(action: Callable[[str], object], questions: list[str]) -> list[float]:
     """Milliseconds per call of `action(question)`."""
     times = []
     for question in questions:
@@ -34,34 +43,96 @@ def timed(action, questions: list[str]) -> list[float]:  # noqa: ANN001
     return times
 
 
-def report(name: str, times: list[float]) -> None:
-    """One line: median and p95."""
-    print(
-        f"{name:<22} n={len(times):>3}  median {statistics.median(times):7.1f} ms"
-        f"  p95 {percentile(times, 0.95):7.1f} ms"
-    )
+def build(assistant, chunks: int) -> str:  # noqa: ANN001 - an Assistant
+    """Fill an empty index: the seed corpus (real vectors) or `chunks` synthetic ones."""
+    present = assistant.store.count()
+    if present and (not chunks or present == chunks):
+        return f"reused ({present} chunks)"
+    if present:
+        raise SystemExit(f"the index holds {present} chunks, not {chunks}: use another --data")
+    if not chunks:
+        return assistant.ingest(progress=False).summary()
+    from bench.synthetic import fill_store, seed_sentences
+
+    texts = [p.read_text(encoding="utf-8") for p in sorted((ROOT / "corpus").glob("*.txt"))]
+    seconds = fill_store(assistant.store, chunks, seed_sentences(texts))
+    return f"{chunks} synthetic chunks written in {seconds:.1f} s ({chunks / seconds:.0f}/s)"
+
+
+def first_query_costs(assistant) -> dict[str, float | bool]:  # noqa: ANN001 - an Assistant
+    """Seconds to read each side's chunks and index them for BM25, as a fresh process does."""
+    from llama_index.retrievers.bm25 import BM25Retriever
+
+    costs = {}
+    for side in SIDES:
+        started = time.perf_counter()
+        nodes = assistant.store.nodes(side)
+        read = time.perf_counter()
+        BM25Retriever.from_defaults(nodes=nodes, similarity_top_k=min(20, len(nodes)))
+        costs[f"{side}_chunks"] = len(nodes)
+        costs[f"{side}_read_s"] = round(read - started, 2)
+        costs[f"{side}_bm25_s"] = round(time.perf_counter() - read, 2)
+    # The first search builds BM25 from the chunks and saves it, or loads a saved copy.
+    costs["bm25_saved_before"] = any((assistant.settings.data_dir / "bm25").glob("*-*"))
+    started = time.perf_counter()
+    assistant.search("warm up the retrievers")
+    costs["first_search_s"] = round(time.perf_counter() - started, 2)
+    return costs
+
+
+def measure(assistant, questions: list[str]) -> dict[str, dict]:  # noqa: ANN001 - an Assistant
+    """Warm figures over the evaluation questions."""
+    embed = assistant.embedder.get_query_embedding
+    return {
+        "query_embedding": spread(timed(embed, questions)),
+        "search": spread(timed(assistant.search, questions * 2)),
+        "ask_new_questions": spread(
+            timed(lambda q: assistant.ask(q, mode="extractive"), questions)
+        ),
+        "ask_repeated": spread(timed(lambda q: assistant.ask(q, mode="extractive"), questions)),
+    }
 
 
 def main() -> None:
-    """Build a fresh index, then time warm queries over the evaluation questions."""
+    """Build or reuse an index, then time the first query and warm queries."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--chunks", type=int, default=0, help="synthetic chunks (0: seed corpus)")
+    parser.add_argument("--data", type=Path, help="index folder to keep (default: a temp dir)")
+    parser.add_argument("--server", action="store_true", help="through a Chroma server")
+    parser.add_argument("--json", action="store_true", help="print one JSON object")
+    args = parser.parse_args()
     offline_environment()
-    started = time.perf_counter()
+    from bench.synthetic import chroma_server
     from counterpoint.assistant import Assistant
 
-    questions = [q["question"] for q in load_questions(ROOT / "tests/data/eval_questions.toml")]
-    with tempfile.TemporaryDirectory() as tmp:
-        settings = Settings(_env_file=None, COUNTERPOINT_DATA_DIR=Path(tmp), CHROMA_HOST="")
-        assistant = Assistant(settings, notify=lambda m: None)
-        assistant.embedder.get_query_embedding("warm up")
-        loaded = time.perf_counter()
-        ingest = assistant.ingest(progress=False)
-        print(f"model load            {loaded - started:7.1f} s")
-        print(f"ingest (seed corpus)  {ingest.seconds:7.1f} s  {ingest.summary()}")
-        print(f"                      {ingest.chunks_written / ingest.seconds:7.1f} chunks/s")
-        assistant.search(questions[0])  # builds BM25 once
-        report("search (warm)", timed(assistant.search, questions * 2))
-        report("ask extractive (cold)", timed(assistant.ask, questions))
-        report("ask extractive (warm)", timed(assistant.ask, questions * 2))
+    with ExitStack() as stack:
+        data = args.data or Path(stack.enter_context(tempfile.TemporaryDirectory()))
+        values: dict = {"COUNTERPOINT_DATA_DIR": data, "CHROMA_HOST": ""}
+        if args.server:
+            port = stack.enter_context(chroma_server(data / "server"))
+            values.update(CHROMA_HOST="127.0.0.1", CHROMA_PORT=port)
+        assistant = Assistant(Settings(_env_file=None, **values), notify=lambda m: None)
+        assistant.embedder.get_query_embedding("load the model")
+        report = {
+            "store": "server" if args.server else "embedded",
+            "index": build(assistant, args.chunks),
+            "load_average": os.getloadavg(),
+            "first_query": first_query_costs(assistant),
+            "warm_ms": measure(assistant, [q["question"] for q in load_questions(QUESTIONS)]),
+        }
+    print(json.dumps(report) if args.json else render(report))
+
+
+def render(report: dict) -> str:
+    """Readable lines."""
+    lines = [f"store {report['store']}; index {report['index']}"]
+    lines.append("load average " + " ".join(f"{v:.1f}" for v in report["load_average"]))
+    lines.append("first query: " + ", ".join(f"{k} {v}" for k, v in report["first_query"].items()))
+    for name, t in report["warm_ms"].items():
+        lines.append(
+            f"{name:<20} n={t['n']:>3}  median {t['median']:7.1f} ms  p95 {t['p95']:7.1f} ms"
+        )
+    return "\n".join(lines)
 
 
 if __name__ == "__main__":

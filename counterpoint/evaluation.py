@@ -1,21 +1,34 @@
-"""Retrieval evaluation on a question set with gold evidence, ours against a plain baseline.
+"""Evaluation on a question set with gold evidence: retrieval and answers, ours against a baseline.
 
-The figure that matters: does the side's evidence appear within the first 300 words of text the
-retriever returns for that side? A fixed word budget is fair across chunk sizes (a retriever with
-huge chunks would otherwise "find" everything at k=1).
+Retrieval is scored per side on ranked passage lists: recall@k (the evidence is in one of the
+first k passages), recall within a budget of 300 words (the evidence is in the first 300 words of
+text the retriever returns for that side — fair across chunk sizes, where a retriever with huge
+chunks would otherwise "find" everything at k=1) and MRR (1/rank of the first passage holding the
+evidence). Answers are scored on what a reader sees: the expected facts quoted from the right
+side, quotes verbatim in the stored chunk they cite, both sides on contested questions, and
+abstention (`insufficient_evidence`) on questions the corpus cannot answer.
 """
 
 from __future__ import annotations
 
 import re
+import statistics
+import time
 import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from counterpoint.config import SIDES
 
+if TYPE_CHECKING:
+    from counterpoint.assistant import Assistant
+    from counterpoint.models import Answer
+
 WORD_BUDGET = 300
+DEFAULT_K = 4  # the passages per side the answerer reads (COUNTERPOINT_TOP_K's default)
+DEPTH = 10  # length of the ranked lists MRR and the word budget are read from
 SideRetriever = Callable[[str, str], list[str]]  # (question, side) -> passage texts, ranked
 
 
@@ -74,3 +87,309 @@ def evaluate(questions: list[dict], retrieve: SideRetriever, budget: int = WORD_
             else:
                 recall.misses.append(f"{question['id']}/{side}")
     return recall
+
+
+# --- figures from ranked lists -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Trial:
+    """One evidence excerpt looked for in a pipeline's ranked passages of its side."""
+
+    question_id: str
+    side: str
+    rank: int | None  # 1-based rank of the first passage holding the evidence; None: not found
+    in_budget: bool  # the evidence is within the first WORD_BUDGET words returned
+    words: tuple[int, ...] = ()  # words in each returned passage, in rank order
+
+
+def first_hit(passages: list[str], evidence: str) -> int | None:
+    """1-based rank of the first passage that holds the evidence, or None."""
+    wanted = normalise(evidence)
+    return next((i for i, text in enumerate(passages, 1) if wanted in normalise(text)), None)
+
+
+def recall_at_k(ranks: list[int | None], k: int) -> float:
+    """Share of trials whose evidence is within the first `k` passages."""
+    return sum(1 for r in ranks if r is not None and r <= k) / len(ranks) if ranks else 0.0
+
+
+def mean_reciprocal_rank(ranks: list[int | None]) -> float:
+    """Mean of 1/rank over trials, a miss counting 0."""
+    return sum(1 / r for r in ranks if r) / len(ranks) if ranks else 0.0
+
+
+def percentile(values: list[float], share: float) -> float:
+    """The value below which `share` of the values fall (nearest rank)."""
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))] if ordered else 0.0
+
+
+def spread(values: list[float]) -> dict[str, float]:
+    """Median and p95 of timings in milliseconds."""
+    median = statistics.median(values) if values else 0.0
+    return {"median": round(median, 1), "p95": round(percentile(values, 0.95), 1), "n": len(values)}
+
+
+def retrieval_trials(
+    questions: list[dict], retrieve: SideRetriever, budget: int = WORD_BUDGET
+) -> tuple[list[Trial], list[float]]:
+    """Every evidence of every question looked for in its side's ranked passages, and the
+    milliseconds each retrieval took."""
+    trials, timings = [], []
+    for question in questions:
+        for evidence in question.get("evidence", []):
+            started = time.perf_counter()
+            passages = retrieve(question["question"], evidence["side"])
+            timings.append((time.perf_counter() - started) * 1000)
+            window = normalise(within_budget(passages, budget))
+            trials.append(
+                Trial(
+                    question["id"],
+                    evidence["side"],
+                    first_hit(passages, evidence["text"]),
+                    normalise(evidence["text"]) in window,
+                    tuple(len(text.split()) for text in passages),
+                )
+            )
+    return trials, timings
+
+
+def retrieval_figures(trials: list[Trial], k: int) -> dict[str, dict[str, float]]:
+    """recall@k, recall within the budget and MRR, per side and overall; `words_at_k` (the
+    mean words in the first k passages) says how much text recall@k let the reader see."""
+    figures = {}
+    for name in [*SIDES, "overall"]:
+        chosen = [t for t in trials if name in (t.side, "overall")]
+        ranks = [t.rank for t in chosen]
+        figures[name] = {
+            "recall_at_k": round(recall_at_k(ranks, k), 4),
+            "recall_in_budget": round(sum(t.in_budget for t in chosen) / len(chosen), 4)
+            if chosen
+            else 0.0,
+            "mrr": round(mean_reciprocal_rank(ranks), 4),
+            "words_at_k": round(statistics.mean(sum(t.words[:k]) for t in chosen), 1)
+            if chosen
+            else 0.0,
+            "n": len(chosen),
+        }
+    return figures
+
+
+def lead_in_points(ours: dict, theirs: dict) -> dict[str, dict[str, float]]:
+    """Our figure minus the baseline's, in percentage points, per side and figure."""
+    return {
+        side: {
+            name: round(100 * (value - theirs[side][name]), 1)
+            for name, value in figures.items()
+            if name not in ("n", "words_at_k")
+        }
+        for side, figures in ours.items()
+    }
+
+
+# --- figures from answers ----------------------------------------------------------------------
+
+
+def side_quotes(answer: Answer, side: str) -> str:
+    """Everything the answer quotes from one side, normalised."""
+    return normalise(" ".join(c.quote for c in answer.citations if c.side == side))
+
+
+def fact_checks(question: dict, answer: Answer) -> list[tuple[str, bool]]:
+    """(side, found) for each expected fact: is it in the answer's quotes from that side?"""
+    return [
+        (evidence["side"], normalise(fact) in side_quotes(answer, evidence["side"]))
+        for evidence in question.get("evidence", [])
+        for fact in evidence.get("facts", [])
+    ]
+
+
+def quote_checks(answer: Answer, chunk_texts: dict[str, str]) -> list[tuple[str, bool]]:
+    """(side, verbatim) for each citation: is its quote in the stored text of its chunk?"""
+    return [
+        (c.side, bool(c.quote) and c.quote in chunk_texts.get(c.chunk_id, ""))
+        for c in answer.citations
+    ]
+
+
+def share(checks: list[tuple[str, bool]]) -> dict[str, dict[str, float]]:
+    """Share of true checks per side and overall, with counts."""
+    result = {}
+    for name in [*SIDES, "overall"]:
+        chosen = [ok for side, ok in checks if name in (side, "overall")]
+        rate = sum(chosen) / len(chosen) if chosen else 0.0
+        result[name] = {"share": round(rate, 4), "n": len(chosen)}
+    return result
+
+
+def abstention(kinds: list[str], abstained: list[bool]) -> dict[str, float]:
+    """Precision and recall of abstaining, unanswerable questions being the positives."""
+    true = sum(1 for kind, a in zip(kinds, abstained, strict=True) if a and kind == "unanswerable")
+    said, should = sum(abstained), kinds.count("unanswerable")
+    return {
+        "precision": round(true / said, 4) if said else 0.0,
+        "recall": round(true / should, 4) if should else 0.0,
+        "abstained": said,
+        "unanswerable": should,
+    }
+
+
+def answer_figures(
+    questions: list[dict], answers: list[Answer], chunk_texts: dict[str, str]
+) -> dict[str, Any]:
+    """Facts, verbatim quotes, both sides on contested questions, abstention."""
+    pairs = list(zip(questions, answers, strict=True))
+    contested = [a for q, a in pairs if q["kind"] == "contested"]
+    both = [all(s in a.sides and a.sides[s].found for s in SIDES) for a in contested]
+    return {
+        "facts_present": share([c for q, a in pairs for c in fact_checks(q, a)]),
+        "quotes_verbatim": share([c for _, a in pairs for c in quote_checks(a, chunk_texts)]),
+        "contested_both_sides": {
+            "share": round(sum(both) / len(both), 4) if both else 0.0,
+            "n": len(both),
+        },
+        "abstention": abstention(
+            [q["kind"] for q in questions], [a.insufficient_evidence for a in answers]
+        ),
+    }
+
+
+# --- a run over a question file, and its table -------------------------------------------------
+
+
+def evaluate_assistant(
+    assistant: Assistant,
+    questions_file: Path,
+    limit: int | None = None,
+    k: int = DEFAULT_K,
+    with_baseline: bool = True,
+) -> dict[str, Any]:
+    """The `counterpoint eval` report: our retrieval and answers, and the baseline's retrieval
+    on the same questions, corpus and embedder."""
+    questions = _questions(questions_file)[:limit]
+    assistant.ensure_index()
+
+    def ours(question: str, side: str) -> list[str]:
+        found = assistant.retriever.retrieve(question, max(k, DEPTH), side)[side]
+        return [p.text for p in found]
+
+    assistant.retriever.retrieve("warm up", k)  # model and BM25 load outside the timings
+    trials, ours_ms = retrieval_trials(questions, ours)
+    report: dict[str, Any] = {
+        "questions": len(questions),
+        "evidence": len(trials),
+        "k": k,
+        "budget_words": WORD_BUDGET,
+        "depth": max(k, DEPTH),
+        "retrieval": {"ours": retrieval_figures(trials, k)},
+        "misses": {"ours": _misses(trials)},
+        "latency_ms": {"retrieve_ours": spread(ours_ms)},
+    }
+    if with_baseline:
+        _add_baseline(report, assistant, questions, k)
+    answers, ask_ms = _ask_all(assistant, questions)
+    report["answers"] = answer_figures(questions, answers, _stored_texts(assistant, answers))
+    report["latency_ms"]["ask"] = spread(ask_ms)
+    return report
+
+
+def _questions(path: Path) -> list[dict]:
+    from counterpoint.errors import InputError
+
+    try:
+        return load_questions(path)
+    except (OSError, tomllib.TOMLDecodeError, KeyError) as exc:
+        raise InputError(f"cannot read the questions in {path}: {exc}") from None
+
+
+def _add_baseline(report: dict, assistant: Assistant, questions: list[dict], k: int) -> None:
+    from counterpoint.baseline import BaselinePipeline
+
+    pipeline = BaselinePipeline.build(assistant.settings.corpus_dir, assistant.settings)
+    trials, timings = retrieval_trials(
+        questions, lambda question, side: pipeline.retrieve(question, side, report["depth"])
+    )
+    retrieval = report["retrieval"]
+    retrieval["baseline"] = retrieval_figures(trials, k)
+    retrieval["lead_points"] = lead_in_points(retrieval["ours"], retrieval["baseline"])
+    report["misses"]["baseline"] = _misses(trials)
+    report["latency_ms"]["retrieve_baseline"] = spread(timings)
+
+
+def _misses(trials: list[Trial]) -> list[str]:
+    return [f"{t.question_id}/{t.side}" for t in trials if t.rank is None]
+
+
+def _ask_all(assistant: Assistant, questions: list[dict]) -> tuple[list[Answer], list[float]]:
+    assistant.ask("warm up: what does the company say?", mode="extractive")
+    answers, timings = [], []
+    for question in questions:
+        started = time.perf_counter()
+        answers.append(assistant.ask(question["question"], mode="extractive"))
+        timings.append((time.perf_counter() - started) * 1000)
+    return answers, timings
+
+
+def _stored_texts(assistant: Assistant, answers: list[Answer]) -> dict[str, str]:
+    # Quotes are checked against the chunk as stored, not the copy carried in the answer.
+    ids = sorted({c.chunk_id for a in answers for c in a.citations})
+    if not ids:
+        return {}
+    found = assistant.store.collection.get(ids=ids, include=["documents"])
+    return dict(zip(found["ids"], found["documents"], strict=True))
+
+
+def render_table(report: dict[str, Any]) -> str:
+    """The report as plain-text tables: retrieval side by side, answers, latency."""
+    k, retrieval, answers = report["k"], report["retrieval"], report["answers"]
+    names = {
+        "recall_at_k": f"recall@{k}",
+        "recall_in_budget": "recall@300 words",
+        "mrr": "MRR",
+        "words_at_k": f"words in top {k}",
+    }
+    rows = [["retrieval", "side", "ours", "baseline", "lead (points)"]]
+    for figure, label in names.items():
+        for side in [*SIDES, "overall"]:
+            row = [label, side, _figure(figure, retrieval["ours"][side][figure])]
+            if "baseline" in retrieval:
+                row.append(_figure(figure, retrieval["baseline"][side][figure]))
+                lead = retrieval["lead_points"][side].get(figure)
+                row.append("" if lead is None else f"{lead:+.1f}")
+            rows.append(row)
+    facts, quotes = answers["facts_present"], answers["quotes_verbatim"]
+    both, abstain = answers["contested_both_sides"], answers["abstention"]
+    answer_rows = [
+        ["answers (extractive)", *SIDES, "overall"],
+        ["expected facts quoted", *(f"{v['share']:.1%} of {v['n']}" for v in facts.values())],
+        ["quotes verbatim in chunk", *(f"{v['share']:.1%} of {v['n']}" for v in quotes.values())],
+        ["contested, both sides", "", "", f"{both['share']:.1%} of {both['n']}"],
+        ["abstention precision", "", "", f"{abstain['precision']:.1%} of {abstain['abstained']}"],
+        ["abstention recall", "", "", f"{abstain['recall']:.1%} of {abstain['unanswerable']}"],
+    ]
+    latency_rows = [["latency, warm (ms)", "median", "p95", "n"]] + [
+        [name.replace("_", " "), f"{t['median']:.1f}", f"{t['p95']:.1f}", str(t["n"])]
+        for name, t in report["latency_ms"].items()
+    ]
+    title = (
+        f"{report['questions']} questions, {report['evidence']} evidence excerpts; k={k}, "
+        f"budget {report['budget_words']} words, ranked lists of {report['depth']}"
+    )
+    return "\n\n".join([title, *map(_table, (rows, answer_rows, latency_rows))])
+
+
+def _figure(name: str, value: float) -> str:
+    return {"mrr": f"{value:.3f}", "words_at_k": f"{value:.0f}"}.get(name, f"{value:.1%}")
+
+
+def _table(rows: list[list[str]]) -> str:
+    """Left-aligned first column, right-aligned figures."""
+    widths = [max(len(row[i]) for row in rows if i < len(row)) for i in range(len(rows[0]))]
+    return "\n".join(
+        "  ".join(
+            cell.ljust(w) if i == 0 else cell.rjust(w)
+            for i, (cell, w) in enumerate(zip(row, widths, strict=False))
+        )
+        for row in rows
+    )

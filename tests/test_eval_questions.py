@@ -16,8 +16,9 @@ DOCUMENT_FOR_SIDE = {
     "company": CORPUS_DIR / "hikvision-esg-report-2020.txt",
     "critic": CORPUS_DIR / "ipvm-hikvision-prc-human-rights-law-2019.txt",
 }
-MIN_QUESTIONS = 40
-MIN_PER_KIND = {"company": 18, "critic": 12, "contested": 8, "unanswerable": 5}
+MIN_QUESTIONS = 80
+MIN_PER_KIND = {"company": 30, "critic": 20, "contested": 15, "unanswerable": 15}
+MIN_FACTS = 60
 MIN_WORDS, MAX_WORDS = 6, 25
 
 
@@ -90,3 +91,19 @@ def test_every_evidence_excerpt_is_short():
         for e in q.get("evidence", []):
             words = len(re.findall(r"\S+", e["text"]))
             assert MIN_WORDS <= words <= MAX_WORDS, f"{q['id']}: {words} words: {e['text']}"
+
+
+def test_every_fact_is_part_of_its_evidence_excerpt():
+    outside = [
+        f"{q['id']} ({e['side']}): {fact}"
+        for q in questions()
+        for e in q.get("evidence", [])
+        for fact in e.get("facts", [])
+        if not fact.strip() or normalise(fact) not in normalise(e["text"])
+    ]
+    assert not outside, "facts not in their excerpt:\n" + "\n".join(outside)
+
+
+def test_enough_answers_have_expected_facts():
+    facts = [f for q in questions() for e in q.get("evidence", []) for f in e.get("facts", [])]
+    assert len(facts) >= MIN_FACTS

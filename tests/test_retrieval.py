@@ -34,7 +34,7 @@ def test_unknown_side_is_refused(seed_assistant):
 
 
 def test_evidence_recall_within_300_words_beats_the_plain_pipeline(seed_assistant, eval_questions):
-    from bench.retrieval_eval import baseline
+    from counterpoint.baseline import baseline
 
     def ours(question: str, side: str) -> list[str]:
         return [p.text for p in seed_assistant.retriever.retrieve(question, 10, side)[side]]
