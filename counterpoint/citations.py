@@ -60,6 +60,22 @@ def is_verbatim(quote: str, passage_text: str) -> bool:
     return bool(quote) and quote in passage_text
 
 
+def citation_for(n: int, sentence: Sentence, supported: bool = True) -> Citation:
+    """Citation `n` quoting `sentence`; supported only if also verbatim in its passage."""
+    passage = sentence.passage
+    return Citation(
+        n=n,
+        side=passage.side,
+        doc_id=passage.doc_id,
+        title=passage.title,
+        page=passage.page,
+        chunk_id=passage.chunk_id,
+        quote=sentence.text,
+        supported=supported and is_verbatim(sentence.text, passage.text),
+        passage=passage.text,
+    )
+
+
 class CitationList:
     """Numbers citations in order of first use; citing the same sentence twice reuses its number."""
 
@@ -71,22 +87,9 @@ class CitationList:
         """The citation number for a sentence, adding it on first use."""
         key = (sentence.passage.chunk_id, sentence.start, sentence.end)
         if key not in self._numbers:
-            passage = sentence.passage
             n = len(self.items) + 1
             self._numbers[key] = n
-            self.items.append(
-                Citation(
-                    n=n,
-                    side=passage.side,
-                    doc_id=passage.doc_id,
-                    title=passage.title,
-                    page=passage.page,
-                    chunk_id=passage.chunk_id,
-                    quote=sentence.text,
-                    supported=is_verbatim(sentence.text, passage.text),
-                    passage=passage.text,
-                )
-            )
+            self.items.append(citation_for(n, sentence))
         return self._numbers[key]
 
     def numbers_for(self, side: str) -> list[int]:

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from counterpoint.citations import Sentence, is_verbatim, sentences
+from counterpoint.citations import Sentence, citation_for, sentences
 from counterpoint.models import CheckedSentence, Citation, Passage
 from counterpoint.text import terms
 
@@ -62,23 +62,8 @@ def verify(answer: str, numbered: dict[int, Passage], embedder: BaseEmbedding) -
                 holds[n] = holds.get(n, True) and result.supported
         checked.extend(results)
         lines.append(_annotate(line, results))
-    citations = [_citation(n, quotes[n], holds[n]) for n in sorted(quotes)]
+    citations = [citation_for(n, quotes[n], holds[n]) for n in sorted(quotes)]
     return Verdict(checked, citations, "\n".join(lines))
-
-
-def _citation(n: int, sentence: Sentence, supported: bool) -> Citation:
-    passage = sentence.passage
-    return Citation(
-        n=n,
-        side=passage.side,
-        doc_id=passage.doc_id,
-        title=passage.title,
-        page=passage.page,
-        chunk_id=passage.chunk_id,
-        quote=sentence.text,
-        supported=supported and is_verbatim(sentence.text, passage.text),
-        passage=passage.text,
-    )
 
 
 def _claims(line: str) -> list[str]:
