@@ -8,8 +8,9 @@ Run by hand (prints figures; no pass/fail):
     .venv/bin/python bench/latency.py --chunks 100000 --data /tmp/cp-100k [--server]
 
 Synthetic chunks carry random unit vectors (see bench/synthetic.py): the store's latency is
-real, the dense ranking is meaningless. The query embedding is timed apart, so the embedder's
-share is known. `--data` keeps the index for another run (the first run writes it).
+real, the dense ranking is meaningless. The query embedding is timed apart, and searches are
+also timed with the questions' vectors computed in advance, so the embedder's share is known.
+`--data` keeps the index for another run (the first run writes it).
 """
 
 from __future__ import annotations
@@ -80,17 +81,49 @@ def first_query_costs(assistant) -> dict[str, float | bool]:  # noqa: ANN001 - a
     return costs
 
 
+class Precomputed:
+    """The embedder with every benchmark question's vector computed in advance, so a search
+    times the store, BM25 and the fusion alone."""
+
+    def __init__(self, embedder, questions: list[str]) -> None:  # noqa: ANN001
+        self.vectors = {q: embedder.get_query_embedding(q) for q in questions}
+
+    def get_query_embedding(self, question: str) -> list[float]:
+        """The vector computed in advance."""
+        return self.vectors[question]
+
+
 def measure(assistant, questions: list[str]) -> dict[str, dict]:  # noqa: ANN001 - an Assistant
     """Warm figures over the evaluation questions."""
     embed = assistant.embedder.get_query_embedding
+    retriever = assistant.retriever
+    retriever.embedder = Precomputed(assistant.embedder, questions)
+    without = spread(timed(assistant.search, questions * 2))
+    retriever.embedder = assistant.embedder
     return {
         "query_embedding": spread(timed(embed, questions)),
+        "search_without_embedder": without,
         "search": spread(timed(assistant.search, questions * 2)),
         "ask_new_questions": spread(
             timed(lambda q: assistant.ask(q, mode="extractive"), questions)
         ),
         "ask_repeated": spread(timed(lambda q: assistant.ask(q, mode="extractive"), questions)),
     }
+
+
+def breakdown(assistant, questions: list[str]) -> dict[str, dict]:  # noqa: ANN001
+    """Milliseconds of each side's dense (Chroma, side filter) and BM25 retrievers alone."""
+    from llama_index.core.schema import QueryBundle
+
+    embed = assistant.embedder.get_query_embedding
+    bundles = [QueryBundle(q, embedding=embed(q)) for q in questions]
+    figures = {}
+    for side in SIDES:
+        # The fuser's own retrievers, in the order it was given them: dense, then BM25.
+        parts = assistant.retriever._fuser(side)._retrievers
+        for name, retriever in zip(("dense", "bm25"), parts, strict=True):
+            figures[f"{name}_{side}"] = spread(timed(retriever.retrieve, bundles))
+    return figures
 
 
 def main() -> None:
@@ -120,17 +153,22 @@ def main() -> None:
             "first_query": first_query_costs(assistant),
             "warm_ms": measure(assistant, [q["question"] for q in load_questions(QUESTIONS)]),
         }
+        report["parts_ms"] = breakdown(
+            assistant, [q["question"] for q in load_questions(QUESTIONS)]
+        )
+        report["load_average_after"] = os.getloadavg()
     print(json.dumps(report) if args.json else render(report))
 
 
 def render(report: dict) -> str:
     """Readable lines."""
     lines = [f"store {report['store']}; index {report['index']}"]
-    lines.append("load average " + " ".join(f"{v:.1f}" for v in report["load_average"]))
+    for key in ("load_average", "load_average_after"):
+        lines.append(f"{key.replace('_', ' ')} " + " ".join(f"{v:.1f}" for v in report[key]))
     lines.append("first query: " + ", ".join(f"{k} {v}" for k, v in report["first_query"].items()))
-    for name, t in report["warm_ms"].items():
+    for name, t in [*report["warm_ms"].items(), *report["parts_ms"].items()]:
         lines.append(
-            f"{name:<20} n={t['n']:>3}  median {t['median']:7.1f} ms  p95 {t['p95']:7.1f} ms"
+            f"{name:<24} n={t['n']:>3}  median {t['median']:7.1f} ms  p95 {t['p95']:7.1f} ms"
         )
     return "\n".join(lines)
 
