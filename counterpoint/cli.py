@@ -51,7 +51,28 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--k", type=int, default=4, help="passages per side for recall@k")
     evaluate.add_argument("--no-baseline", action="store_true", help="skip the peer baseline")
     evaluate.add_argument("--json", action="store_true", help="print one JSON object")
+
+    claims = commands.add_parser("claims", help="company claims against the critics (machine-made)")
+    _matrix_flags(claims)
+    claims.add_argument("--relation", choices=("contested", "corroborated", "not_addressed"))
+
+    allegations = commands.add_parser("allegations", help="critic allegations the company answers")
+    _matrix_flags(allegations)
+    allegations.add_argument("--unaddressed", action="store_true", help="only unaddressed ones")
+
+    timeline = commands.add_parser("timeline", help="dated events of both sides, oldest first")
+    timeline.add_argument("--side", help="only this side: company or critic")
+    timeline.add_argument("--json", action="store_true", help="print one JSON object")
     return parser
+
+
+def _matrix_flags(command: argparse.ArgumentParser) -> None:
+    from counterpoint.matrix_models import THEMES
+
+    command.add_argument("--mode", choices=("rules", "llm"), help="default: llm when configured")
+    command.add_argument("--theme", choices=THEMES, help="only this theme")
+    command.add_argument("--rebuild", action="store_true", help="ignore the cached matrix")
+    command.add_argument("--json", action="store_true", help="print one JSON object")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -145,4 +166,45 @@ def _eval(assistant, args: argparse.Namespace) -> int:  # noqa: ANN001
     return 0
 
 
-_COMMANDS = {"ingest": _ingest, "search": _search, "ask": _ask, "eval": _eval}
+def _timeline(assistant, args: argparse.Namespace) -> int:  # noqa: ANN001
+    timeline = assistant.timeline(args.side)
+    if args.json:
+        print(json.dumps(timeline.model_dump(), ensure_ascii=False))
+        return 0
+    for event in timeline.events:
+        page = f"p. {event.page}" if event.page else "no page"
+        when = f"{event.date} to {event.end}" if event.end else event.date
+        print(f"{when} · {event.side} · {event.title} · {page} · {event.text}")
+    return 0
+
+
+def _claims(assistant, args: argparse.Namespace) -> int:  # noqa: ANN001
+    from counterpoint.matrix import select
+    from counterpoint.matrix_render import render_claims
+
+    matrix = select(assistant.matrix(args.mode, args.rebuild), args.theme, args.relation)
+    text = json.dumps(matrix.model_dump(), ensure_ascii=False) if args.json else None
+    print(text or render_claims(matrix))
+    return 0
+
+
+def _allegations(assistant, args: argparse.Namespace) -> int:  # noqa: ANN001
+    from counterpoint.matrix import select
+    from counterpoint.matrix_render import render_allegations
+
+    coverage = "unaddressed" if args.unaddressed else None
+    matrix = select(assistant.matrix(args.mode, args.rebuild), args.theme, coverage=coverage)
+    text = json.dumps(matrix.model_dump(), ensure_ascii=False) if args.json else None
+    print(text or render_allegations(matrix))
+    return 0
+
+
+_COMMANDS = {
+    "ingest": _ingest,
+    "search": _search,
+    "ask": _ask,
+    "eval": _eval,
+    "timeline": _timeline,
+    "claims": _claims,
+    "allegations": _allegations,
+}

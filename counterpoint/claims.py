@@ -1,0 +1,365 @@
+"""Claims (company side) and allegations (critic side): the sentences that assert something.
+
+Offline, in two steps. Cue rules read each sentence of a side's chunks and say what kind of
+statement it might be (a commitment, a policy, a figure, an achievement; or, for critics, an
+allegation: a wrong, a harm, a finding or a legal step, made specific by a name, a date, a figure
+or the company, whether or not the company is named, since critic documents are about it).
+Critics quoting the company's reply ("X said it ...") are not allegations. The bundled embedder
+then compares the candidate with a few generic prototype sentences: cue words alone let through
+boilerplate ("we will faithfully reflect ...") that reads nothing like a claim. Page furniture
+(headings, table rows, link lists, reader comments, navigation) is dropped before either step.
+
+Nothing here knows which company the corpus is about: prototypes and cues are written generically.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from counterpoint.citations import Sentence, sentences
+from counterpoint.claim_cues import (
+    ACTOR,
+    ALLEGATION_PROTOTYPES,
+    BULLET,
+    CLAIM_PROTOTYPES,
+    NOT_ALLEGATION_PROTOTYPES,
+    NOT_CLAIM_PROTOTYPES,
+    TOKEN,
+    allegation_cues,
+    claim_cues,
+    is_reply,
+    possessive,
+)
+from counterpoint.matrix_models import Statement
+from counterpoint.models import Passage
+
+if TYPE_CHECKING:
+    from llama_index.core.base.embeddings.base import BaseEmbedding
+
+    from counterpoint.store import ChunkStore
+
+# A candidate is kept when its best prototype similarity, plus a bonus per cue that fired,
+# reaches this. Chosen by reading the seed corpus and the second (fictional) corpus.
+KEEP = {"company": 0.24, "critic": 0.45}
+CUE_BONUS = 0.06
+DUPLICATE = 0.93  # cosine above which two sentences of one side say the same thing
+# A company sentence much closer to background prose than to any claim prototype loses this
+# share of the difference.
+NEG_WEIGHT = 0.5
+
+# Lines that open a web page's end matter. Reader comments and site navigation are dropped;
+# a list of related reports is kept (its teasers are the publisher's own one-line claims), only
+# its link titles go, as headings do.
+_END_MATTER = {
+    "comments": re.compile(
+        r"^\s*(comments?\s*\(\d+\)|\d+\s+comments?\b|leave a (?:comment|reply)\b|"
+        r".*\bmay comment\b|.*\blog ?in to comment\b)",
+        re.IGNORECASE | re.MULTILINE,
+    ),
+    "navigation": re.compile(
+        r"^\s*(most (?:recent|popular|read)\b|you (?:may|might) also like\b|read next\b|"
+        r"share this\b|subscribe\b)",
+        re.IGNORECASE | re.MULTILINE,
+    ),
+    "related": re.compile(
+        r"^\s*(related (?:reports|articles|stories|posts|content|reading)\b|"
+        r"\d+\s+reports?\s+cites?\b|see also\b|further reading\b)",
+        re.IGNORECASE | re.MULTILINE,
+    ),
+}
+_LINK_TITLE = re.compile(r"\bon [A-Z][a-z]{2,8}\.? \d{1,2},?(?: \d{4})?$")
+
+
+@dataclass
+class SentenceVectors:
+    """Sentence vectors by text, embedded in batches and kept for the whole build.
+
+    `rewrite`, when set, is applied to a text before it is embedded (the vector is still filed
+    under the original text): the extractor uses it to blank out the company's name, which
+    otherwise makes any two sentences that mention it look alike.
+    """
+
+    embedder: BaseEmbedding
+    rewrite: Callable[[str], str] | None = None
+    _vectors: dict[str, np.ndarray] = field(default_factory=dict)
+
+    def add(self, texts: list[str]) -> None:
+        """Embed, in one batched call, the texts not seen before."""
+        missing = list(dict.fromkeys(t for t in texts if t not in self._vectors))
+        if missing:
+            rewrite = self.rewrite or (lambda text: text)
+            found = self.embedder.get_text_embedding_batch([rewrite(t) for t in missing])
+            for text, vector in zip(missing, found, strict=True):
+                array = np.asarray(vector, dtype=np.float32)
+                self._vectors[text] = array / (np.linalg.norm(array) or 1.0)
+
+    def __getitem__(self, text: str) -> np.ndarray:
+        if text not in self._vectors:
+            self.add([text])
+        return self._vectors[text]
+
+    def matrix(self, texts: list[str] | tuple[str, ...]) -> np.ndarray:
+        """The vectors of `texts` as rows of one array (unit length: dot product = cosine)."""
+        self.add(list(texts))
+        return np.stack([self._vectors[t] for t in texts])
+
+
+def statement_id(doc_id: str, text: str) -> str:
+    """A short stable id: the same sentence of the same document always gets the same id."""
+    return hashlib.sha256(f"{doc_id}\n{text}".encode()).hexdigest()[:12]
+
+
+def side_passages(store: ChunkStore, side: str) -> list[tuple[Passage, int]]:
+    """The side's chunks as passages with the document offset of their first character, in
+    document order."""
+    found = []
+    for node in store.nodes(side):
+        meta = node.metadata
+        passage = Passage(
+            rank=0,
+            score=0.0,
+            side=str(meta.get("side", side)),
+            doc_id=str(meta.get("doc_id", "")),
+            title=str(meta.get("title", "")),
+            page=meta.get("page"),
+            page_end=meta.get("page_end"),
+            chunk_id=node.node_id,
+            text=node.get_content(),
+            section=str(meta.get("section", "")),
+            publisher=str(meta.get("publisher", "")),
+            date=str(meta.get("date", "")),
+        )
+        found.append((int(meta.get("position") or 0), int(meta.get("start_char") or 0), passage))
+    found.sort(key=lambda item: (item[2].doc_id, item[0]))
+    return [(passage, start) for _, start, passage in found]
+
+
+Region = tuple[int, int, str]  # (start, end, kind) in a chunk's text
+
+
+def end_matter(chunks: list[tuple[Passage, int]]) -> dict[str, list[Region]]:
+    """chunk_id -> the regions of its text that are a web page's end matter ("comments",
+    "navigation" or "related"), found from marker lines such as `Comments (4)` or `Related
+    Reports`. Each region runs to the next marker of the same document. `chunks` as from
+    side_passages: markers are placed by document offset, so overlapping chunks agree."""
+    markers: dict[str, dict[int, str]] = {}
+    for passage, start in chunks:
+        for kind, pattern in _END_MATTER.items():
+            for match in pattern.finditer(passage.text):
+                line = passage.text[match.start() :].split("\n", 1)[0]
+                if len(line.split()) <= 8:  # a marker line, not prose that starts alike
+                    markers.setdefault(passage.doc_id, {})[start + match.start()] = kind
+    regions: dict[str, list[Region]] = {}
+    for passage, start in chunks:
+        found = sorted(markers.get(passage.doc_id, {}).items())
+        if not found:
+            continue
+        ends = [at for at, _ in found[1:]] + [start + len(passage.text)]
+        for (at, kind), end in zip(found, ends, strict=True):
+            local = (max(at - start, 0), min(end - start, len(passage.text)), kind)
+            if local[0] < local[1]:
+                regions.setdefault(passage.chunk_id, []).append(local)
+    return regions
+
+
+def region_at(regions: list[Region], offset: int) -> str:
+    """The kind of end matter at `offset` of a chunk ("" in the body of the document)."""
+    return next((kind for start, end, kind in regions if start <= offset < end), "")
+
+
+def is_prose(text: str, teaser_ok: bool = False) -> bool:
+    """A sentence worth quoting as a statement: not a heading, table row, fragment, question,
+    link title or navigation line. `teaser_ok` accepts a teaser cut off with "..."."""
+    from ingest.chunking import is_heading
+
+    stripped = BULLET.sub("", text.strip())
+    words = stripped.split()
+    if len(words) < 6 or stripped.count(" · ") >= 2 or " | " in stripped:  # " | ": a page title
+        return False
+    if not (stripped[:1].isupper() or stripped[:1].isdigit() or stripped[:1] in "\"“‘'("):
+        return False  # starts mid-sentence: a fragment of a layout line
+    cut_off = stripped.endswith(("...", "…")) and not (teaser_ok and len(words) >= 10)
+    lead_in = stripped.endswith(":") and len(words) < 12  # "... offers the following:"
+    if cut_off or lead_in or stripped.endswith("?") or re.search(r"https?://|www\.|@\w", stripped):
+        return False
+    if _LINK_TITLE.search(stripped):
+        return False
+    if stripped.rstrip("”\"’')]").endswith((".", "!", ";", ":")):
+        return True
+    capitalised = sum(w[:1].isupper() for w in words) / len(words)
+    return not (is_heading(stripped) or capitalised >= 0.5 or len(words) < 10)
+
+
+# Cue kinds that say what was done (a wrong, a harm, a finding); the others only make it
+# specific (a name, a date, a figure, the company).
+CREDIT = re.compile(r"\b(to (?:its|their) credit|(?:does|do|did) credit)\b", re.IGNORECASE)
+SUBSTANCE = {"legal", "harm", "reported", "finding"}
+
+
+def allegation_kinds(cues: list[str]) -> list[str]:
+    """`cues` if they make an allegation, else []. A name, date or figure alone is description:
+    an allegation says what was done (a substance cue) and to or by whom, where, when or how
+    much (any second kind). A shortfall ("only", "none of") counts as substance only beside a
+    figure or the company: alone it is any contrast in prose."""
+    kinds = {cue.split(":")[0] for cue in cues}
+    substance = kinds & SUBSTANCE
+    if "shortfall" in kinds and kinds & {"figure", "target"}:
+        substance.add("shortfall")
+    return cues if substance and len(kinds) >= 2 else []
+
+
+def subject_names(documents: dict[str, dict[str, Any]]) -> set[str]:
+    """The company's name(s), found in the corpus: capitalised words of the company side's
+    titles and publishers that the critics' titles repeat (critics name whom they write about).
+    `documents` as from ChunkStore.documents()."""
+    words: dict[str, set[str]] = {"company": set(), "critic": set()}
+    for meta in documents.values():
+        text = f"{meta.get('title', '')} {meta.get('publisher', '')}"
+        words.setdefault(str(meta.get("side")), set()).update(
+            possessive(w) for w in TOKEN.findall(text)
+        )
+    return words["company"] & words["critic"]
+
+
+@dataclass
+class _Candidate:
+    sentence: Sentence
+    cues: list[str]
+    score: float = 0.0
+
+
+class RuleExtractor:
+    """Claims and allegations from cue rules and embedding similarity (`ClaimExtractor`)."""
+
+    def __init__(self, store: ChunkStore, embedder: BaseEmbedding, vectors: Any = None) -> None:
+        self.store = store
+        self.embedder = embedder
+        self.vectors: SentenceVectors = vectors or SentenceVectors(embedder)
+        self.vectors.rewrite = self.neutral
+        self.regions: dict[str, list[Region]] = {}
+        self._learned: set[str] = set()
+        self._subject: set[str] | None = None
+
+    @property
+    def subject(self) -> set[str]:
+        """The company's name(s) as the corpus spells them (see subject_names)."""
+        if self._subject is None:
+            self._subject = subject_names(self.store.documents())
+        return self._subject
+
+    def neutral(self, text: str) -> str:
+        """`text` with the company's name replaced by "the company" (for embedding only)."""
+        if not self.subject:
+            return text
+        names = "|".join(re.escape(name) for name in sorted(self.subject))
+        return re.sub(rf"\b(?:{names})(?:[’']s)?\b", "the company", text)
+
+    def extract(self, side: str) -> list[Statement]:
+        """Statements of that side, in document order."""
+        candidates = self._candidates(side_passages(self.store, side), side)
+        if not candidates:
+            return []
+        texts = [c.sentence.text for c in candidates]
+        kept = []
+        for candidate, score in zip(candidates, self._scores(texts, side), strict=True):
+            candidate.score = score + CUE_BONUS * len(candidate.cues)
+            if candidate.score >= KEEP.get(side, KEEP["critic"]):
+                kept.append(candidate)
+        return [_statement(c, side) for c in self._distinct(kept)]
+
+    def _scores(self, texts: list[str], side: str) -> np.ndarray:
+        """How much each text reads like a claim (or allegation): its closeness to the nearest
+        prototype, less a penalty when it is closer still to background prose."""
+        vectors = self.vectors.matrix(texts)
+        like, unlike = (
+            (CLAIM_PROTOTYPES, NOT_CLAIM_PROTOTYPES)
+            if side == "company"
+            else (ALLEGATION_PROTOTYPES, NOT_ALLEGATION_PROTOTYPES)
+        )
+        closeness = (vectors @ self.vectors.matrix(like).T).max(axis=1)
+        background = (vectors @ self.vectors.matrix(unlike).T).max(axis=1)
+        return closeness - NEG_WEIGHT * np.maximum(background - closeness, 0.0)
+
+    def cues(self, text: str, side: str) -> list[str]:
+        """What makes `text` a candidate claim (company) or allegation (critic); [] if nothing."""
+        if side != "company":
+            if is_reply(text, self.subject) or CREDIT.search(text):
+                return []  # the company's side of the story, or the critic granting a point
+            return allegation_kinds(allegation_cues(text, self.subject))
+        cues = claim_cues(text)
+        actor = ACTOR.search(text) or next(
+            (m for m in TOKEN.finditer(text) if possessive(m.group()) in self.subject), None
+        )
+        # The company speaking of itself ("we protect ...") is a claim without any cue word.
+        return cues + [f"actor:{actor.group().lower()}"] if actor else cues
+
+    def learn_layout(self, side: str, chunks: list[tuple[Passage, int]] | None = None) -> None:
+        """Find the side's page furniture (see end_matter), once, so `quotable` knows it."""
+        if side not in self._learned:
+            self.regions.update(end_matter(chunks or side_passages(self.store, side)))
+            self._learned.add(side)
+
+    def _candidates(self, chunks: list[tuple[Passage, int]], side: str) -> list[_Candidate]:
+        self.learn_layout(side, chunks)
+        found: list[_Candidate] = []
+        seen: set[tuple[str, str]] = set()
+        for passage, _ in chunks:
+            for sentence in sentences(passage):
+                key = (passage.doc_id, sentence.text)
+                if key in seen or not self.quotable(sentence):
+                    continue
+                seen.add(key)  # overlapping chunks repeat sentences: keep the first
+                if cues := self.cues(sentence.text, side):
+                    found.append(_Candidate(sentence, cues))
+        return found
+
+    def quotable(self, sentence: Sentence) -> bool:
+        """A prose sentence outside reader comments and site navigation (regions are known
+        for the sides extracted so far)."""
+        where = region_at(self.regions.get(sentence.passage.chunk_id, []), sentence.start)
+        return where not in ("comments", "navigation") and is_prose(
+            sentence.text, teaser_ok=where == "related"
+        )
+
+    def _distinct(self, kept: list[_Candidate]) -> list[_Candidate]:
+        """Drop near-identical sentences (a figure repeated in a caption), keeping the first."""
+        if not kept:
+            return kept
+        vectors = self.vectors.matrix([c.sentence.text for c in kept])
+        chosen: list[int] = []
+        for i in range(len(kept)):
+            if not chosen or float((vectors[chosen] @ vectors[i]).max()) < DUPLICATE:
+                chosen.append(i)
+        return [kept[i] for i in chosen]
+
+
+def _statement(candidate: _Candidate, side: str) -> Statement:
+    sentence = candidate.sentence
+    passage = sentence.passage
+    kind = "allegation" if side != "company" else _claim_kind(candidate)
+    return Statement(
+        id=statement_id(passage.doc_id, sentence.text),
+        text=sentence.text,
+        side=side,
+        doc_id=passage.doc_id,
+        title=passage.title,
+        page=passage.page,
+        chunk_id=passage.chunk_id,
+        kind=kind,
+        cues=candidate.cues,
+        date=passage.date,
+    )
+
+
+def _claim_kind(candidate: _Candidate) -> str:
+    kind = candidate.cues[0].split(":")[0]
+    if kind != "actor":
+        return kind
+    # Only the actor fired: a report of what was done, or a statement of what is done.
+    return "achievement" if re.search(r"\b[a-z]{3,}ed\b", candidate.sentence.text) else "commitment"
