@@ -10,7 +10,7 @@ import streamlit as st
 
 from counterpoint.config import Settings, get_settings, offline_environment
 from counterpoint.errors import CounterpointError
-from ui import chat, compare, corpus, sidebar
+from ui import chat, claims, compare, corpus, sidebar, timeline
 from ui.style import inject_css
 
 
@@ -52,13 +52,16 @@ def main() -> None:
             chat.reset()
     question = st.chat_input("Ask about the company, e.g. Is it exposed to sanctions?")
     question = question or st.session_state.pop("pending", None)
-    ask_tab, compare_tab, corpus_tab = st.tabs(
+    ask_tab, compare_tab, corpus_tab, claims_tab, timeline_tab = st.tabs(
         [
             ":material/forum: Ask",
             ":material/compare_arrows: Compare sides",
             ":material/folder_open: Corpus",
+            ":material/fact_check: Claims",
+            ":material/timeline: Timeline",
         ],
         key="tab",
+        on_change="rerun",  # so that the matrix is built only when its tab is opened
     )
     with ask_tab:
         intro = st.empty()  # replaced at once when a question arrives, not left greyed out
@@ -74,8 +77,14 @@ def main() -> None:
         compare.show_compare(assistant, latest, filters)
     with corpus_tab:
         corpus.show_corpus(assistant, documents, filters)
+    with claims_tab:
+        if claims_tab.open:
+            claims.show_claims(assistant, documents)
+    with timeline_tab:
+        if timeline_tab.open:
+            timeline.show_timeline(assistant, documents)
     with export_slot:
-        sidebar.show_export(assistant, chat.turns())
+        sidebar.show_export(assistant, chat.turns(), documents)
 
 
 main()

@@ -18,6 +18,7 @@ from counterpoint.models import Answer, Citation
 
 if TYPE_CHECKING:
     from counterpoint.config import Settings
+    from counterpoint.matrix_models import Matrix, Timeline
 
 SIDE_LABELS = {"company": "COMPANY", "critic": "CRITIC"}
 SIDE_COLOURS = {"company": "#1D5FA8", "critic": "#B4530A"}  # as on the page: blue, orange
@@ -49,6 +50,9 @@ class Brief:
     sources: list[Source]
     exported_at: datetime
     answerer: str = "extractive"
+    timeline: Timeline | None = None
+    matrix: Matrix | None = None
+    matrix_note: str = ""  # why the matrix is missing, when it is
 
     @property
     def stamp(self) -> str:
@@ -65,14 +69,23 @@ class Brief:
 
 
 def make_brief(
-    answers: list[Answer], documents: dict[str, dict[str, Any]], settings: Settings, answerer: str
+    answers: list[Answer],
+    documents: dict[str, dict[str, Any]],
+    settings: Settings,
+    answerer: str,
+    timeline: Timeline | None = None,
+    matrix: Matrix | None = None,
+    matrix_note: str = "",
 ) -> Brief:
-    """A brief of these answers; `documents` is the store's doc_id -> metadata listing."""
+    """A brief of these answers; `documents` is the store's doc_id -> metadata listing. The
+    timeline and the claims matrix, when given, get sections of their own."""
     sources: dict[str, Source] = {}
     for citation in (c for answer in answers for c in answer.citations):
         if citation.doc_id not in sources:
             sources[citation.doc_id] = _source(citation, documents.get(citation.doc_id), settings)
-    return Brief(answers, list(sources.values()), datetime.now(UTC), answerer)
+    return Brief(
+        answers, list(sources.values()), datetime.now(UTC), answerer, timeline, matrix, matrix_note
+    )
 
 
 def _source(citation: Citation, meta: dict[str, Any] | None, settings: Settings) -> Source:
@@ -122,6 +135,7 @@ def to_markdown(brief: Brief) -> str:
         out += [answer.answer, "", "### Evidence", ""]
         for c in answer.citations:
             out += [f"- {citation_line(c)}", f"  > {c.quote}"]
+    out += _markdown_sections(extra_blocks(brief))
     out += ["", "## Sources", ""]
     for s in brief.sources:
         digest = f"`{s.sha256}`" if s.sha256 else "file not available"
@@ -209,6 +223,7 @@ def _pdf_story(brief: Brief, width: float) -> list[Any]:
                 Paragraph(f'<font color="{colour}">{_xml(citation_line(c))}</font>', st["Small"])
             )
             story.append(Paragraph(_xml(f"“{c.quote}”"), st["Quote"]))
+    story += [_pdf_extra(kind, text, side, st) for kind, text, side in extra_blocks(brief)]
     story += [Spacer(1, 8), Paragraph("Sources", st["Heading2"])]
     for s in brief.sources:
         digest = s.sha256 or "file not available"
@@ -285,6 +300,8 @@ def to_docx(brief: Brief) -> bytes:
         for c in answer.citations:
             doc.add_paragraph(citation_line(c)).runs[0].bold = True
             doc.add_paragraph(f"“{c.quote}”", style="Quote")
+    for kind, text, _side in extra_blocks(brief):
+        _docx_extra(doc, kind, text)
     doc.add_heading("Sources", level=1)
     for s in brief.sources:
         doc.add_paragraph(f"{s.doc_id}: {source_line(s)}", style="List Bullet")
@@ -308,3 +325,150 @@ def _docx_block(doc: Any, kind: str, value: Any) -> None:
         paragraph = doc.add_paragraph(style="List Bullet" if kind == "bullet" else None)
         for text, bold in inline_runs(value):
             paragraph.add_run(text).bold = bold
+
+
+# The timeline and the claims matrix, shared by the three writers ------------------------------
+
+MAX_TIMELINE_EVENTS = 200
+MAX_MATRIX_ROWS = 40
+RELATION_WORDS = {
+    "contested": "CONTESTED",
+    "corroborated": "CORROBORATED",
+    "not_addressed": "NOT ADDRESSED BY CRITICS",
+    "unaddressed": "UNADDRESSED BY THE COMPANY",
+    "addressed": "ADDRESSED BY THE COMPANY",
+}
+Block = tuple[str, str, str]  # (kind, text, side): h2 | h3 | meta | item | quote | evidence
+
+
+def extra_blocks(brief: Brief) -> list[Block]:
+    """The brief's Timeline and Claims matrix sections as blocks every format can write."""
+    blocks: list[Block] = []
+    if brief.timeline is not None:
+        blocks += timeline_blocks(brief.timeline)
+    if brief.matrix is not None:
+        blocks += matrix_blocks(brief.matrix)
+    elif brief.matrix_note:
+        blocks += [("h2", "Claims matrix (machine-made)", ""), ("meta", brief.matrix_note, "")]
+    return blocks
+
+
+def timeline_blocks(timeline: Timeline) -> list[Block]:
+    """Every dated point, oldest first, with its source and sentence."""
+    events = timeline.events
+    blocks: list[Block] = [
+        ("h2", "Timeline", ""),
+        (
+            "meta",
+            f"{len(events)} dated points, oldest first. Each date comes from the corpus manifest "
+            "(publication or reporting period) or from a sentence of the document, as marked.",
+            "",
+        ),
+    ]
+    for event in events[:MAX_TIMELINE_EVENTS]:
+        when = f"{event.date} to {event.end}" if event.end else event.date
+        kind = event.kind.replace("_", " ")
+        line = f"{when} · {_where(event.side, event.title, event.page)} · {kind} · date from the "
+        blocks += [("item", line + event.date_from, event.side), ("quote", event.text, "")]
+    if len(events) > MAX_TIMELINE_EVENTS:
+        blocks.append(("meta", f"… and {len(events) - MAX_TIMELINE_EVENTS} more.", ""))
+    return blocks
+
+
+def matrix_blocks(matrix: Matrix) -> list[Block]:
+    """The unaddressed allegations and the contested claims, each with its evidence."""
+    from counterpoint.matrix_models import THEME_TITLES
+
+    counts = {r: sum(1 for row in matrix.claims if row.relation == r) for r in RELATION_WORDS}
+    open_ones = [row for row in matrix.allegations if row.coverage == "unaddressed"]
+    contested = [row for row in matrix.claims if row.relation == "contested"]
+    blocks: list[Block] = [
+        ("h2", "Claims matrix (machine-made)", ""),
+        (
+            "meta",
+            f"Every label is machine-made ({matrix.mode}), with a confidence and the quotes it "
+            f"rests on. {len(matrix.claims)} company claims: {counts['contested']} contested, "
+            f"{counts['corroborated']} corroborated, {counts['not_addressed']} not addressed by "
+            f"critics. {len(matrix.allegations)} critic allegations: {len(open_ones)} unaddressed "
+            "by the company.",
+            "",
+        ),
+    ]
+    if matrix.notice:
+        blocks.append(("meta", matrix.notice, ""))
+    sections = (("Unaddressed allegations", open_ones), ("Contested claims", contested))
+    for heading, rows in sections:
+        blocks.append(("h3", f"{heading} · {len(rows)}", ""))
+        if not rows:
+            blocks.append(("meta", "None.", ""))
+        for row in rows[:MAX_MATRIX_ROWS]:
+            blocks += _row_blocks(row, THEME_TITLES)
+        if len(rows) > MAX_MATRIX_ROWS:
+            blocks.append(("meta", f"… and {len(rows) - MAX_MATRIX_ROWS} more.", ""))
+    return blocks
+
+
+def _row_blocks(row: Any, theme_titles: dict[str, str]) -> list[Block]:
+    statement = getattr(row, "claim", None) or row.allegation
+    label = getattr(row, "relation", None) or row.coverage
+    theme = theme_titles.get(statement.theme, statement.theme)
+    line = (
+        f"{_where(statement.side, statement.title, statement.page)} · {theme} · "
+        f"{RELATION_WORDS[label]} · machine-made, confidence {row.confidence:.2f}"
+    )
+    blocks: list[Block] = [("item", line, statement.side), ("quote", statement.text, "")]
+    if row.reason:
+        blocks.append(("meta", row.reason, ""))
+    for quote in row.evidence[:3]:
+        where = _where(quote.side, quote.title, quote.page)
+        blocks.append(("evidence", f"{where}: “{quote.quote}”", quote.side))
+    return blocks
+
+
+def _where(side: str, title: str, page: int | None) -> str:
+    page_text = f"p. {page}" if page else "no page numbers"
+    return f"{SIDE_LABELS.get(side, side.upper())} · {title} · {page_text}"
+
+
+def _markdown_sections(blocks: list[Block]) -> list[str]:
+    out: list[str] = []
+    for kind, text, _side in blocks:
+        if kind in ("h2", "h3"):
+            out += ["", f"{'##' if kind == 'h2' else '###'} {text}", ""]
+        elif kind == "meta":
+            out += [text, ""] if not out or out[-1] == "" else ["", text, ""]
+        elif kind == "item":
+            out.append(f"- **{text}**")
+        elif kind == "quote":
+            out.append(f"  > {text}")
+        else:
+            out.append(f"  - {text}")
+    return out
+
+
+def _pdf_extra(kind: str, text: str, side: str, st: dict[str, Any]) -> Any:
+    from reportlab.platypus import Paragraph
+
+    if kind in ("h2", "h3"):
+        return Paragraph(_xml(text), st["Heading2" if kind == "h2" else "Heading4"])
+    if kind == "item":
+        colour = SIDE_COLOURS.get(side, "#444444")
+        return Paragraph(f'<font color="{colour}">{_xml(text)}</font>', st["Small"])
+    if kind == "quote":
+        return Paragraph(_xml(f"“{text}”"), st["Quote"])
+    if kind == "evidence":
+        return Paragraph(_xml(text), st["Bullet"], bulletText="•")
+    return Paragraph(_xml(text), st["Meta"])
+
+
+def _docx_extra(doc: Any, kind: str, text: str) -> None:
+    if kind in ("h2", "h3"):
+        doc.add_heading(text, level=1 if kind == "h2" else 2)
+    elif kind == "item":
+        doc.add_paragraph(text).runs[0].bold = True
+    elif kind == "quote":
+        doc.add_paragraph(f"“{text}”", style="Quote")
+    elif kind == "evidence":
+        doc.add_paragraph(text, style="List Bullet")
+    else:
+        doc.add_paragraph(text)

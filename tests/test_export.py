@@ -161,3 +161,106 @@ def test_a_source_indexed_without_a_hash_is_hashed_from_its_file(tmp_path, answe
     }
     acme = make_brief([answer], documents, settings, "extractive").sources[0]
     assert acme.sha256 == file_sha256(corpus_copy / "hikvision-esg-report-2020.txt")
+
+
+# The timeline and the claims matrix in the brief ---------------------------------------------
+
+
+@pytest.fixture
+def brief_with_matrix(brief):
+    from counterpoint.matrix_models import (
+        AllegationRow,
+        ClaimRow,
+        EvidenceQuote,
+        Matrix,
+        Statement,
+        Timeline,
+        TimelineEvent,
+    )
+
+    def statement(text: str, side: str, page: int | None) -> Statement:
+        doc = "acme-report" if side == "company" else "watch-article"
+        kind = "policy" if side == "company" else "allegation"
+        title = doc.replace("-", " ").title()
+        return Statement(id=text[:6], text=text, side=side, doc_id=doc, title=title, page=page,
+                         chunk_id=f"{doc}-1", kind=kind, theme="labour")  # fmt: skip
+
+    critic_quote = EvidenceQuote(
+        side="critic", doc_id="watch-article", title="Watch Article", page=None,
+        chunk_id="watch-article-1", quote="The audits cover only a tenth of suppliers.",
+        similarity=0.71, contrast=["only"],
+    )  # fmt: skip
+    matrix = Matrix(
+        mode="rules",
+        claims=[
+            ClaimRow(claim=statement("We audit our suppliers every year.", "company", 4),
+                     relation="contested", confidence=0.74, evidence=[critic_quote]),
+            ClaimRow(claim=statement("We publish a supplier list each spring.", "company", 5),
+                     relation="not_addressed", confidence=0.55),
+        ],
+        allegations=[
+            AllegationRow(allegation=statement("Workers were locked in the dormitories.",
+                                               "critic", None),
+                          coverage="unaddressed", confidence=0.66, reason="no close passage"),
+        ],
+    )  # fmt: skip
+    timeline = Timeline(
+        events=[
+            TimelineEvent(date="2024", precision="year", kind="reporting_period", side="company",
+                          doc_id="acme-report", title="Acme Report",
+                          text="Reporting period: 2024 (date from the corpus manifest)",
+                          date_from="manifest"),
+            TimelineEvent(date="2025-01-02", precision="day", kind="event", side="critic",
+                          doc_id="watch-article", title="Watch Article", page=None,
+                          chunk_id="watch-article-1",
+                          text="On January 2, 2025, inspectors visited the plant."),
+        ]
+    )  # fmt: skip
+    return Brief(brief.answers, brief.sources, brief.exported_at, "extractive", timeline, matrix)
+
+
+EXTRA_TEXTS = (
+    "Timeline",
+    "2025-01-02 · CRITIC · Watch Article · no page numbers · event · date from the text",
+    "On January 2, 2025, inspectors visited the plant.",
+    "Claims matrix (machine-made)",
+    "Unaddressed allegations · 1",
+    "Workers were locked in the dormitories.",
+    "Contested claims · 1",
+    "COMPANY · Acme Report · p. 4 · Labour · CONTESTED · machine-made, confidence 0.74",
+    "CRITIC · Watch Article · no page numbers: “The audits cover only a tenth of suppliers.”",
+)
+
+
+def test_the_markdown_brief_holds_the_timeline_and_the_claims_matrix(brief_with_matrix):
+    text = to_markdown(brief_with_matrix)
+    for expected in EXTRA_TEXTS:
+        assert expected in text
+    assert "We publish a supplier list" not in text  # only contested claims are listed
+    assert text.index("## Claims matrix") < text.index("## Sources")
+
+
+def test_the_pdf_brief_holds_the_timeline_and_the_claims_matrix(brief_with_matrix):
+    from pypdf import PdfReader
+
+    pages = PdfReader(io.BytesIO(to_pdf(brief_with_matrix))).pages
+    text = " ".join(" ".join(page.extract_text() for page in pages).split())
+    for expected in EXTRA_TEXTS:
+        assert expected in text
+
+
+def test_the_word_brief_holds_the_timeline_and_the_claims_matrix(brief_with_matrix):
+    from docx import Document
+
+    doc = Document(io.BytesIO(to_docx(brief_with_matrix)))
+    text = "\n".join(p.text for p in doc.paragraphs)
+    for expected in EXTRA_TEXTS:
+        assert expected in text
+
+
+def test_a_brief_without_the_matrix_says_why(answer, tmp_path):
+    note = "Not included: open the Claims tab to build it, then export again."
+    brief = make_brief([answer], {}, make_settings(tmp_path), "extractive", matrix_note=note)
+    text = to_markdown(brief)
+    assert "## Claims matrix (machine-made)" in text and note in text
+    assert "## Timeline" not in text

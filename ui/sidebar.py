@@ -81,11 +81,13 @@ def show_filters(documents: dict[str, dict[str, Any]], default_k: int) -> Filter
     return Filters(side=side, doc_ids=[d for d in doc_ids if d in documents], k=k)
 
 
-def show_export(assistant, answers: list[Answer]) -> None:  # noqa: ANN001
-    """Download the conversation as a brief; each file is made only when it is clicked."""
+def show_export(assistant, answers: list[Answer], documents: dict | None = None) -> None:  # noqa: ANN001
+    """Download the conversation as a brief; each file is made only when it is clicked. With
+    `documents`, the brief also holds the timeline and (once built) the claims matrix."""
     st.markdown("**Export the brief**")
     if not answers:
         st.caption("Ask a question first: the brief holds every answer with its sources.")
+    extras = _extras(assistant, documents) if documents is not None else {}
     name = f"counterpoint-brief-{datetime.now(UTC):%Y%m%d-%H%M}"
     formats = [
         ("Markdown", ".md", "text/markdown", export.to_markdown, ":material/description:"),
@@ -95,7 +97,7 @@ def show_export(assistant, answers: list[Answer]) -> None:  # noqa: ANN001
     for label, suffix, mime, writer, icon in formats:
         st.download_button(
             f"{label} brief",
-            data=_deferred(assistant, list(answers), writer),
+            data=_deferred(assistant, list(answers), writer, extras),
             file_name=name + suffix,
             mime=mime,
             icon=icon,
@@ -109,12 +111,48 @@ def show_export(assistant, answers: list[Answer]) -> None:  # noqa: ANN001
 _DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
-def build_brief(assistant, answers: list[Answer]) -> export.Brief:  # noqa: ANN001
-    """The brief of these answers against the documents now in the index."""
+def build_brief(assistant, answers: list[Answer], **extras: Any) -> export.Brief:  # noqa: ANN001
+    """The brief of these answers against the documents now in the index; `extras` are
+    make_brief's timeline, matrix and matrix_note."""
     return export.make_brief(
-        answers, assistant.store.documents(), assistant.settings, answerer_name(assistant.settings)
+        answers,
+        assistant.store.documents(),
+        assistant.settings,
+        answerer_name(assistant.settings),
+        **extras,
     )
 
 
-def _deferred(assistant, answers: list[Answer], writer):  # noqa: ANN001, ANN202
-    return lambda: writer(build_brief(assistant, answers))
+def _extras(assistant, documents: dict) -> dict[str, Any]:  # noqa: ANN001
+    # The timeline is quick and cached; the matrix is included only once the Claims tab has
+    # built it, so that an export never waits minutes for it.
+    from ui.claims import built_matrix
+    from ui.timeline import cached_timeline, index_key
+
+    key = index_key(assistant, documents)
+    matrix = built_matrix(assistant, documents)
+    note = "" if matrix else "Not included: open the Claims tab to build it, then export again."
+    return {"timeline": lambda: cached_timeline(assistant, key), "matrix": matrix, "note": note}
+
+
+def _saved_matrix(assistant):  # noqa: ANN001, ANN202 - a Matrix or None
+    from counterpoint.errors import CounterpointError
+    from counterpoint.matrix import saved_matrix
+
+    try:
+        return saved_matrix(assistant)
+    except CounterpointError:
+        return None  # the brief says the matrix is not included
+
+
+def _deferred(assistant, answers: list[Answer], writer, extras: dict[str, Any]):  # noqa: ANN001, ANN202
+    def make() -> bytes:
+        timeline = extras["timeline"]() if extras else None
+        matrix, note = extras.get("matrix"), extras.get("note", "")
+        if extras and matrix is None:
+            matrix = _saved_matrix(assistant)  # built earlier by the CLI or another session
+            note = "" if matrix else note
+        brief = build_brief(assistant, answers, timeline=timeline, matrix=matrix, matrix_note=note)
+        return writer(brief)
+
+    return make
