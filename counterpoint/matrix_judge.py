@@ -23,7 +23,9 @@ ADDRESSED = 0.50
 COVERED = 0.50  # the same, for an allegation to count as addressed by the company
 SLACK = 0.10  # how much further than ADDRESSED a sentence with pushback words may be
 RESTATED = 0.45  # a restatement this close is of the claim: its sequel is read as the answer
-TOPIC = 0.35  # same topic, not the same point: enough for a sentence of plain criticism
+TOPIC = 0.42  # same topic, not the same point: enough for a sentence of plain criticism (0.35 let
+# unrelated cybersecurity claims be "contested" by human-rights sentences; 0.42 kept every labelled
+# contested claim of the second corpus)
 SPAN = 0.25  # margin from the threshold at which confidence reaches 1
 AGREE_BONUS = 0.10  # an agreement word outweighs this much similarity of pushback
 
