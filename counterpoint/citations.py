@@ -63,17 +63,29 @@ def is_verbatim(quote: str, passage_text: str) -> bool:
 def citation_for(n: int, sentence: Sentence, supported: bool = True) -> Citation:
     """Citation `n` quoting `sentence`; supported only if also verbatim in its passage."""
     passage = sentence.passage
+    chunk_id, text, page = _chunk_holding(sentence)
     return Citation(
         n=n,
         side=passage.side,
         doc_id=passage.doc_id,
         title=passage.title,
-        page=passage.page,
-        chunk_id=passage.chunk_id,
+        page=page,
+        chunk_id=chunk_id,
         quote=sentence.text,
-        supported=supported and is_verbatim(sentence.text, passage.text),
-        passage=passage.text,
+        supported=supported and is_verbatim(sentence.text, text),
+        passage=text,
     )
+
+
+def _chunk_holding(sentence: Sentence) -> tuple[str, str, int | None]:
+    """(id, text, page) of the chunk that holds the sentence: a passage may join neighbouring chunks
+    (counterpoint/retrieval.py), and a citation points to the stored chunk its quote is in."""
+    passage = sentence.passage
+    parts = zip(passage.chunk_ids, passage.chunk_spans, passage.chunk_pages, strict=False)
+    for chunk_id, (start, end), page in parts:
+        if start <= sentence.start and sentence.end <= end:
+            return chunk_id, passage.text[start:end], page
+    return passage.chunk_id, passage.text, passage.page
 
 
 class CitationList:

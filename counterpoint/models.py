@@ -24,6 +24,15 @@ class Passage(BaseModel):
     publisher: str = ""
     date: str = ""
     page_end: int | None = None
+    chunk_ids: list[str] = Field(
+        default_factory=list, description="the chunks joined in `text`, in document order"
+    )
+    chunk_spans: list[tuple[int, int]] = Field(
+        default_factory=list, description="where each of `chunk_ids` stands in `text`"
+    )
+    chunk_pages: list[int | None] = Field(
+        default_factory=list, description="the page each of `chunk_ids` starts on"
+    )
 
 
 class SearchResult(BaseModel):

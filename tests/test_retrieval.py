@@ -44,3 +44,85 @@ def test_evidence_recall_within_300_words_beats_the_plain_pipeline(seed_assistan
     assert recall.rate() >= plain.rate() + 0.08
     assert all(recall.rate(side) >= plain.rate(side) for side in SIDES)
     assert recall.rate() >= 0.55
+
+
+# --- one shared dense query for both sides ---------------------------------------------------
+
+
+def _bundle(assistant, question: str):
+    from llama_index.core.schema import QueryBundle
+
+    return QueryBundle(question, embedding=assistant.embedder.get_query_embedding(question))
+
+
+def test_dense_candidates_split_from_one_query_are_each_sides_nearest(seed_assistant):
+    retriever, store = seed_assistant.retriever, seed_assistant.store
+    bundle = _bundle(seed_assistant, "How does Hikvision protect personal data?")
+    found = retriever.dense(bundle, list(SIDES))
+    for side in SIDES:
+        filtered = store.nearest(bundle.embedding, retriever.candidates, {"side": side})
+        assert [hit.node.node_id for hit in found[side]] == [i for i, _ in filtered]
+
+
+def test_a_side_scarce_in_the_shared_results_gets_its_own_filtered_query(seed_assistant):
+    from counterpoint.retrieval import HybridRetriever
+
+    small = HybridRetriever(seed_assistant.store, seed_assistant.embedder, shared_results=5)
+    bundle = _bundle(seed_assistant, "Xinjiang surveillance contracts")
+    found = small.dense(bundle, list(SIDES))
+    for side in SIDES:
+        filtered = seed_assistant.store.nearest(bundle.embedding, small.candidates, {"side": side})
+        assert [hit.node.node_id for hit in found[side]] == [i for i, _ in filtered]
+
+
+# --- neighbouring chunks read as one passage -------------------------------------------------
+
+
+def _neighbours(assistant):
+    """Two chunks of the report that follow each other, and one far from both, as ranked hits."""
+    from llama_index.core.schema import NodeWithScore
+
+    nodes = sorted(assistant.store.nodes("company"), key=lambda n: n.metadata["position"])
+    first, second, far = nodes[10], nodes[11], nodes[40]
+    return [NodeWithScore(node=n, score=s) for n, s in ((second, 0.9), (first, 0.8), (far, 0.7))]
+
+
+def test_neighbours_ranked_one_after_the_other_are_one_passage_with_the_overlap_once(
+    seed_assistant,
+):
+    from counterpoint.retrieval import merge_neighbours
+
+    second, first, far = _neighbours(seed_assistant)
+    joined, alone = merge_neighbours([second, first, far], k=2, most=2)
+    assert joined.chunk_ids == [first.node.node_id, second.node.node_id]
+    assert joined.chunk_id == first.node.node_id and alone.chunk_id == far.node.node_id
+    for hit, (start, end) in zip((first, second), joined.chunk_spans, strict=True):
+        assert joined.text[start:end] == hit.node.get_content()
+    gap = second.node.metadata["start_char"] - first.node.metadata["end_char"]
+    expected = first.node.get_content() + "\n" * gap if gap >= 0 else first.node.get_content()
+    assert joined.text.startswith(expected) and len(joined.text) == (
+        second.node.metadata["end_char"] - first.node.metadata["start_char"]
+    )
+
+
+def test_neighbours_ranked_apart_stay_separate_passages(seed_assistant):
+    from counterpoint.retrieval import merge_neighbours
+
+    second, first, far = _neighbours(seed_assistant)
+    passages = merge_neighbours([second, far, first], k=3, most=2)
+    assert [p.chunk_ids for p in passages] == [[h.node.node_id] for h in (second, far, first)]
+
+
+def test_a_quote_from_a_joined_passage_cites_the_stored_chunk_that_holds_it(seed_assistant):
+    from counterpoint.citations import citation_for, sentences
+    from counterpoint.retrieval import merge_neighbours
+
+    second, first, far = _neighbours(seed_assistant)
+    joined = merge_neighbours([second, first], k=1, most=2)[0]
+    # A sentence past the end of the first chunk is only in the second.
+    late = [s for s in sentences(joined) if s.start >= joined.chunk_spans[0][1]]
+    citation = citation_for(1, late[0])
+    assert citation.chunk_id == second.node.node_id and citation.supported
+    assert citation.page == second.node.metadata["page"]
+    stored = seed_assistant.store.collection.get(ids=[citation.chunk_id], include=["documents"])
+    assert citation.quote in stored["documents"][0] and citation.passage == stored["documents"][0]
