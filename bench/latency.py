@@ -112,18 +112,43 @@ def measure(assistant, questions: list[str]) -> dict[str, dict]:  # noqa: ANN001
 
 
 def breakdown(assistant, questions: list[str]) -> dict[str, dict]:  # noqa: ANN001
-    """Milliseconds of each side's dense (Chroma, side filter) and BM25 retrievers alone."""
+    """Milliseconds of each part of a search alone: the shared dense query (both sides, ids
+    only), a side's filtered dense query (the fallback; every query before), BM25 per side."""
     from llama_index.core.schema import QueryBundle
 
+    retriever, store = assistant.retriever, assistant.store
     embed = assistant.embedder.get_query_embedding
     bundles = [QueryBundle(q, embedding=embed(q)) for q in questions]
-    figures = {}
+    count = retriever.candidates
+    figures = {
+        "dense_shared": spread(
+            timed(lambda b: store.nearest(b.embedding, retriever.shared_results), bundles)
+        ),
+        "dense_both_sides": spread(timed(lambda b: retriever.dense(b, list(SIDES)), bundles)),
+    }
     for side in SIDES:
-        # The fuser's own retrievers, in the order it was given them: dense, then BM25.
-        parts = assistant.retriever._fuser(side)._retrievers
-        for name, retriever in zip(("dense", "bm25"), parts, strict=True):
-            figures[f"{name}_{side}"] = spread(timed(retriever.retrieve, bundles))
+        where = {"side": side}
+        figures[f"dense_filtered_{side}"] = spread(
+            timed(lambda b, w=where: store.nearest(b.embedding, count, w), bundles)
+        )
+        figures[f"bm25_{side}"] = spread(timed(retriever._side(side).bm25.retrieve, bundles))
     return figures
+
+
+def fallbacks(assistant, questions: list[str]) -> dict[str, int]:  # noqa: ANN001
+    """Per side, the questions whose shared dense query held too few of the side's chunks, so
+    that the side needed its own filtered query."""
+    retriever = assistant.retriever
+    counts = dict.fromkeys(SIDES, 0)
+    for question in questions:
+        vector = assistant.embedder.get_query_embedding(question)
+        found = assistant.store.nearest(vector, retriever.shared_results)
+        side_of = retriever._sides_of([chunk_id for chunk_id, _ in found])
+        for side in SIDES:
+            held = sum(side_of.get(chunk_id) == side for chunk_id, _ in found)
+            full = len(found) == retriever.shared_results
+            counts[side] += full and held < retriever.candidates
+    return counts
 
 
 def main() -> None:
@@ -156,6 +181,9 @@ def main() -> None:
         report["parts_ms"] = breakdown(
             assistant, [q["question"] for q in load_questions(QUESTIONS)]
         )
+        report["dense_fallbacks"] = fallbacks(
+            assistant, [q["question"] for q in load_questions(QUESTIONS)]
+        )
         report["load_average_after"] = os.getloadavg()
     print(json.dumps(report) if args.json else render(report))
 
@@ -165,6 +193,7 @@ def render(report: dict) -> str:
     lines = [f"store {report['store']}; index {report['index']}"]
     for key in ("load_average", "load_average_after"):
         lines.append(f"{key.replace('_', ' ')} " + " ".join(f"{v:.1f}" for v in report[key]))
+    lines.append(f"filtered dense fallbacks per side: {report['dense_fallbacks']}")
     lines.append("first query: " + ", ".join(f"{k} {v}" for k, v in report["first_query"].items()))
     for name, t in [*report["warm_ms"].items(), *report["parts_ms"].items()]:
         lines.append(
