@@ -38,6 +38,7 @@ from counterpoint.claim_cues import (
 )
 from counterpoint.matrix_models import Statement
 from counterpoint.models import Passage
+from counterpoint.retrieval import node_passage
 
 if TYPE_CHECKING:
     from llama_index.core.base.embeddings.base import BaseEmbedding
@@ -120,21 +121,7 @@ def side_passages(store: ChunkStore, side: str) -> list[tuple[Passage, int]]:
     document order."""
     found = []
     for node in store.nodes(side):
-        meta = node.metadata
-        passage = Passage(
-            rank=0,
-            score=0.0,
-            side=str(meta.get("side", side)),
-            doc_id=str(meta.get("doc_id", "")),
-            title=str(meta.get("title", "")),
-            page=meta.get("page"),
-            page_end=meta.get("page_end"),
-            chunk_id=node.node_id,
-            text=node.get_content(),
-            section=str(meta.get("section", "")),
-            publisher=str(meta.get("publisher", "")),
-            date=str(meta.get("date", "")),
-        )
+        meta, passage = node.metadata, node_passage(node)
         found.append((int(meta.get("position") or 0), int(meta.get("start_char") or 0), passage))
     found.sort(key=lambda item: (item[2].doc_id, item[0]))
     return [(passage, start) for _, start, passage in found]

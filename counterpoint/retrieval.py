@@ -245,20 +245,25 @@ def check_side(side: str) -> str:
 
 
 def _passage(hit: NodeWithScore, rank: int) -> Passage:
-    meta, text = hit.node.metadata, hit.node.get_content()
     # A fused score of 1.0 means ranked first by both retrievers.
     best = 2.0 / (RRF_K + 1.0)
+    return node_passage(hit.node, rank, round(min((hit.score or 0.0) / best, 1.0), 4))
+
+
+def node_passage(node: BaseNode, rank: int = 0, score: float = 0.0) -> Passage:
+    """A stored chunk as a one-chunk `Passage`, from the metadata the ingest step wrote."""
+    meta, text = node.metadata, node.get_content()
     return Passage(
         rank=rank,
-        score=round(min((hit.score or 0.0) / best, 1.0), 4),
+        score=score,
         side=str(meta.get("side", "")),
         doc_id=str(meta.get("doc_id", "")),
         title=str(meta.get("title", "")),
         page=meta.get("page"),
         page_end=meta.get("page_end"),
-        chunk_id=hit.node.node_id,
+        chunk_id=node.node_id,
         text=text,
-        chunk_ids=[hit.node.node_id],
+        chunk_ids=[node.node_id],
         chunk_spans=[(0, len(text))],
         chunk_pages=[meta.get("page")],
         section=str(meta.get("section", "")),

@@ -21,6 +21,7 @@ from counterpoint.config import SIDES
 from counterpoint.evaluation import normalise
 from counterpoint.matrix_models import Timeline, TimelineEvent
 from counterpoint.models import Passage
+from counterpoint.retrieval import node_passage
 
 MONTHS = {
     name: number
@@ -289,22 +290,3 @@ def build_timeline(assistant, side: str | None = None) -> Timeline:  # noqa: ANN
     for node in nodes:
         documents.setdefault(str(node.metadata.get("doc_id")), node.metadata)
     return timeline_of([node_passage(node) for node in nodes], documents)
-
-
-def node_passage(node) -> Passage:  # noqa: ANN001 - a llama-index TextNode from the store
-    """A stored chunk as a `Passage` (rank and score mean nothing here)."""
-    meta = node.metadata
-    return Passage(
-        rank=0,
-        score=0.0,
-        side=str(meta.get("side", "")),
-        doc_id=str(meta.get("doc_id", "")),
-        title=str(meta.get("title", "")),
-        page=meta.get("page"),
-        page_end=meta.get("page_end"),
-        chunk_id=node.node_id,
-        text=node.get_content(),
-        section=str(meta.get("section", "")),
-        publisher=str(meta.get("publisher", "")),
-        date=str(meta.get("date", "")),
-    )
