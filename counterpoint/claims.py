@@ -232,6 +232,7 @@ class RuleExtractor:
         self.regions: dict[str, list[Region]] = {}
         self._learned: set[str] = set()
         self._subject: set[str] | None = None
+        self._passages: dict[str, list[tuple[Passage, int]]] = {}
 
     @property
     def subject(self) -> set[str]:
@@ -247,9 +248,16 @@ class RuleExtractor:
         names = "|".join(re.escape(name) for name in sorted(self.subject))
         return re.sub(rf"\b(?:{names})(?:[’']s)?\b", "the company", text)
 
+    def passages(self, side: str) -> list[tuple[Passage, int]]:
+        """The side's chunks (see side_passages), read from the store once per extractor: a
+        build extracts, learns the layout and gathers evidence from the same chunks."""
+        if side not in self._passages:
+            self._passages[side] = side_passages(self.store, side)
+        return self._passages[side]
+
     def extract(self, side: str) -> list[Statement]:
         """Statements of that side, in document order."""
-        candidates = self._candidates(side_passages(self.store, side), side)
+        candidates = self._candidates(self.passages(side), side)
         if not candidates:
             return []
         texts = [c.sentence.text for c in candidates]
@@ -286,14 +294,14 @@ class RuleExtractor:
         # The company speaking of itself ("we protect ...") is a claim without any cue word.
         return cues + [f"actor:{actor.group().lower()}"] if actor else cues
 
-    def learn_layout(self, side: str, chunks: list[tuple[Passage, int]] | None = None) -> None:
+    def learn_layout(self, side: str) -> None:
         """Find the side's page furniture (see end_matter), once, so `quotable` knows it."""
         if side not in self._learned:
-            self.regions.update(end_matter(chunks or side_passages(self.store, side)))
+            self.regions.update(end_matter(self.passages(side)))
             self._learned.add(side)
 
     def _candidates(self, chunks: list[tuple[Passage, int]], side: str) -> list[_Candidate]:
-        self.learn_layout(side, chunks)
+        self.learn_layout(side)
         found: list[_Candidate] = []
         seen: set[tuple[str, str]] = set()
         for passage, _ in chunks:

@@ -21,7 +21,7 @@ import numpy as np
 
 from counterpoint.budget import count_tokens
 from counterpoint.citations import Sentence, is_verbatim, sentences
-from counterpoint.claims import RuleExtractor, side_passages, statement_id
+from counterpoint.claims import RuleExtractor, statement_id
 from counterpoint.evaluation import normalise
 from counterpoint.llm import ChatModel
 from counterpoint.matrix_models import ClaimExtractor, Statement
@@ -131,16 +131,18 @@ class LLMExtractor:
         """The chat model of the assistant's settings."""
         return ChatModel.from_settings(self.assistant.settings)
 
-    @cached_property
-    def rules(self) -> RuleExtractor:
-        """The rules' sentence filter: no headings, table rows, reader comments, navigation."""
-        return RuleExtractor(self.assistant.store, self.assistant.embedder)
+    # The rules' sentence filter (no headings, table rows, reader comments, navigation); given
+    # the build's own, the chunks are read and the sentences embedded once for the whole build.
+    rules: RuleExtractor | None = None
+
+    def __post_init__(self) -> None:
+        if self.rules is None:
+            self.rules = RuleExtractor(self.assistant.store, self.assistant.embedder)
 
     def extract(self, side: str) -> list[Statement]:
         """Claims (company) or allegations (critic) of `side`, verbatim, in document order."""
-        located = side_passages(self.assistant.store, side)
-        chunks = [passage for passage, _ in located]
-        self.rules.learn_layout(side, located)
+        chunks = [passage for passage, _ in self.rules.passages(side)]
+        self.rules.learn_layout(side)
         batches = list(self._batches(chunks, side))
         limit = len(batches) if self.max_calls is None else self.max_calls
         found: dict[tuple[str, str], Statement] = {}

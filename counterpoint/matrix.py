@@ -102,7 +102,9 @@ def _build(assistant: Assistant, mode: str) -> Matrix:
         try:
             from counterpoint.matrix_llm import LLMExtractor, LLMJudge
 
-            return _run(assistant, rules, LLMExtractor(assistant), LLMJudge(assistant), "llm")
+            return _run(
+                assistant, rules, LLMExtractor(assistant, rules=rules), LLMJudge(assistant), "llm"
+            )
         except (ImportError, LLMError) as exc:
             notice = f"the LLM matrix failed ({exc}); showing the rules matrix instead."
             assistant.notify(notice)

@@ -17,7 +17,7 @@ import numpy as np
 
 from counterpoint.citations import Sentence, is_verbatim, sentences
 from counterpoint.claim_cues import attributes_to, contrast_cues, is_strong
-from counterpoint.claims import RuleExtractor, SentenceVectors, side_passages
+from counterpoint.claims import RuleExtractor, SentenceVectors
 from counterpoint.evaluation import normalise
 from counterpoint.matrix_judge import RESTATED, TOPIC
 from counterpoint.matrix_models import EvidenceQuote, Statement
@@ -119,7 +119,7 @@ class CandidateFinder:
         if attributes_to(text, self.rules.subject) or text in self._document("critic").quoted:
             return True
         if not self._company:
-            chunks = side_passages(self.rules.store, "company")
+            chunks = self.rules.passages("company")
             self._company = "\n".join(normalise(passage.text) for passage, _ in chunks)
         return len(text.split()) >= 8 and normalise(text) in self._company
 
@@ -142,7 +142,7 @@ class CandidateFinder:
 
     def _document(self, side: str) -> DocumentSentences:
         if side not in self._documents:
-            chunks = side_passages(self.rules.store, side)
+            chunks = self.rules.passages(side)
             attributes = partial(attributes_to, subject=self.rules.subject)
             self._documents[side] = DocumentSentences(chunks, self.rules.quotable, attributes)
         return self._documents[side]
