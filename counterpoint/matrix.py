@@ -25,7 +25,6 @@ from counterpoint.matrix_models import (
     Matrix,
     RelationJudge,
 )
-from counterpoint.store import store_errors
 from counterpoint.themes import theme_of
 
 if TYPE_CHECKING:
@@ -78,8 +77,7 @@ def index_key(assistant: Assistant, mode: str) -> str:
     """Names one index state and build: every chunk id (content hashes), versions, mode."""
     from ingest.pipeline import PIPELINE_VERSION
 
-    with store_errors("listing chunk ids", assistant.settings):
-        ids = assistant.store.collection.get(include=[])["ids"]
+    ids = assistant.store.ids()
     model = assistant.settings.llm_model or "" if mode == "llm" else ""
     head = f"{MATRIX_VERSION}/{PIPELINE_VERSION}/{mode}/{model}"
     return hashlib.sha256("\n".join([head, *sorted(ids)]).encode()).hexdigest()[:24]

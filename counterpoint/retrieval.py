@@ -185,8 +185,8 @@ class HybridRetriever:
         import hashlib
         from pathlib import Path
 
-        try:  # ids only: a fraction of a second even at 100k chunks
-            ids = self.store.collection.get(where={"side": side}, include=[])["ids"]
+        try:
+            ids = self.store.ids(side)
         except Exception:  # noqa: BLE001 - reading the chunks next reports store failures
             return None
         if not ids:
