@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+import subprocess
+import sys
 import tomllib
 from pathlib import Path
 
@@ -29,6 +32,28 @@ def make_settings(data_dir: Path, corpus_dir: Path = CORPUS, **overrides: object
     }
     values.update(overrides)
     return Settings(_env_file=None, **values)
+
+
+def run_cli(
+    args: list[str], data_dir: Path, corpus: Path, **env: str
+) -> subprocess.CompletedProcess[str]:
+    """`counterpoint ARGS` in a fresh process on that index and corpus, embedded Chroma; `env`
+    adds or overrides variables (e.g. OPENAI_API_KEY="" for the offline default)."""
+    variables = {
+        **os.environ,
+        "COUNTERPOINT_DATA_DIR": str(data_dir),
+        "COUNTERPOINT_CORPUS_DIR": str(corpus),
+        "CHROMA_HOST": "",
+        **env,
+    }
+    return subprocess.run(
+        [sys.executable, "-m", "counterpoint", *args],
+        capture_output=True,
+        text=True,
+        env=variables,
+        timeout=300,
+        stdin=subprocess.DEVNULL,
+    )
 
 
 @pytest.fixture(scope="session")
@@ -59,8 +84,6 @@ def eval_questions() -> list[dict]:
 import http.client  # noqa: E402
 import json  # noqa: E402
 import socket  # noqa: E402
-import subprocess  # noqa: E402
-import sys  # noqa: E402
 import threading  # noqa: E402
 import time  # noqa: E402
 import urllib.request  # noqa: E402

@@ -4,31 +4,12 @@ errors with a non-zero exit."""
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
+from tests.conftest import run_cli
 from tests.test_ingest import small_corpus
-
-
-def run(args: list[str], data_dir: Path, corpus: Path) -> subprocess.CompletedProcess[str]:
-    env = {
-        **os.environ,
-        "COUNTERPOINT_DATA_DIR": str(data_dir),
-        "COUNTERPOINT_CORPUS_DIR": str(corpus),
-        "CHROMA_HOST": "",
-    }
-    return subprocess.run(
-        [sys.executable, "-m", "counterpoint", *args],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=300,
-        stdin=subprocess.DEVNULL,
-    )
 
 
 @pytest.fixture(scope="module")
@@ -39,20 +20,20 @@ def cli_corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="module")
 def built_index(tmp_path_factory: pytest.TempPathFactory, cli_corpus: Path) -> Path:
     data_dir = tmp_path_factory.mktemp("cli-index")
-    result = run(["ingest"], data_dir, cli_corpus)
+    result = run_cli(["ingest"], data_dir, cli_corpus)
     assert result.returncode == 0, result.stderr
     return data_dir
 
 
 def test_search_without_an_index_builds_it_first_and_says_so(tmp_path, cli_corpus):
-    result = run(["search", "supplier audits", "--json"], tmp_path, cli_corpus)
+    result = run_cli(["search", "supplier audits", "--json"], tmp_path, cli_corpus)
     assert result.returncode == 0, result.stderr
     assert "No index yet: building it from the bundled corpus" in result.stderr
     assert json.loads(result.stdout)["results"]
 
 
 def test_search_json_has_the_contract_shape_and_both_sides(built_index, cli_corpus):
-    result = run(
+    result = run_cli(
         ["search", "Are suppliers audited?", "--json", "--k", "2"], built_index, cli_corpus
     )
     data = json.loads(result.stdout)
@@ -64,12 +45,12 @@ def test_search_json_has_the_contract_shape_and_both_sides(built_index, cli_corp
 
 
 def test_search_with_side_returns_only_that_side(built_index, cli_corpus):
-    result = run(["search", "audits", "--json", "--side", "critic"], built_index, cli_corpus)
+    result = run_cli(["search", "audits", "--json", "--side", "critic"], built_index, cli_corpus)
     assert {r["side"] for r in json.loads(result.stdout)["results"]} == {"critic"}
 
 
 def test_ask_json_has_the_contract_shape(built_index, cli_corpus):
-    result = run(["ask", "How are suppliers audited?", "--json"], built_index, cli_corpus)
+    result = run_cli(["ask", "How are suppliers audited?", "--json"], built_index, cli_corpus)
     assert result.returncode == 0, result.stderr
     data = json.loads(result.stdout)
     assert data["mode"] == "extractive" and set(data["sides"]) == {"company", "critic"}
@@ -90,13 +71,13 @@ def test_ask_json_has_the_contract_shape(built_index, cli_corpus):
     ],
 )
 def test_bad_input_exits_non_zero_with_one_clear_line(tmp_path, cli_corpus, args, message):
-    result = run(args, tmp_path, cli_corpus)
+    result = run_cli(args, tmp_path, cli_corpus)
     assert result.returncode != 0
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and message in lines[0]
 
 
 def test_no_index_and_no_corpus_is_a_clear_error(tmp_path):
-    result = run(["search", "audits"], tmp_path / "index", tmp_path / "no-corpus")
+    result = run_cli(["search", "audits"], tmp_path / "index", tmp_path / "no-corpus")
     assert result.returncode == 1
     assert "no index yet, and no corpus to build it from" in result.stderr

@@ -4,9 +4,7 @@ that follows the index, and the `claims` / `allegations` commands."""
 from __future__ import annotations
 
 import json
-import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -14,7 +12,7 @@ import pytest
 from counterpoint.assistant import Assistant
 from counterpoint.matrix import index_key
 from counterpoint.matrix_models import Matrix
-from tests.conftest import free_port, make_settings
+from tests.conftest import free_port, make_settings, run_cli
 
 REPORT = """Brindle Tools Annual Report 2022
 
@@ -149,22 +147,7 @@ def test_llm_mode_with_an_unreachable_server_falls_back_to_rules(small):
 
 
 def run(args: list[str], data: Path, corpus: Path) -> subprocess.CompletedProcess[str]:
-    env = {
-        **os.environ,
-        "COUNTERPOINT_DATA_DIR": str(data),
-        "COUNTERPOINT_CORPUS_DIR": str(corpus),
-        "CHROMA_HOST": "",
-        "OPENAI_API_KEY": "",
-        "OPENAI_BASE_URL": "",
-    }
-    return subprocess.run(
-        [sys.executable, "-m", "counterpoint", *args],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=300,
-        stdin=subprocess.DEVNULL,
-    )
+    return run_cli(args, data, corpus, OPENAI_API_KEY="", OPENAI_BASE_URL="")
 
 
 def test_claims_json_is_the_matrix_filtered_by_relation(small):
