@@ -121,7 +121,7 @@ class HybridRetriever:
             positions = self._side(side).positions
             sides.update((chunk_id, side) for chunk_id in ids if chunk_id in positions)
         unknown = [chunk_id for chunk_id in ids if chunk_id not in sides]
-        sides.update((node.node_id, _side_of(node)) for node in self._read(unknown))
+        sides.update((node.node_id, _side_of(node)) for node in self.store.nodes_by_id(unknown))
         return sides
 
     def _chunks(self, ids: list[str]) -> dict[str, BaseNode]:
@@ -130,24 +130,9 @@ class HybridRetriever:
         known = {}
         for side in SIDES:
             known.update(self._side(side).nodes(ids))
-        known.update(
-            (node.node_id, node) for node in self._read([i for i in ids if i not in known])
-        )
+        unknown = [i for i in ids if i not in known]
+        known.update((node.node_id, node) for node in self.store.nodes_by_id(unknown))
         return known
-
-    def _read(self, ids: list[str]) -> list[BaseNode]:
-        from llama_index.core.vector_stores.utils import metadata_dict_to_node
-
-        from counterpoint.store import store_errors
-
-        if not ids:
-            return []
-        with store_errors("reading chunks", self.store.settings):
-            got = self.store.collection.get(ids=ids, include=["documents", "metadatas"])
-        return [
-            metadata_dict_to_node(meta, text)
-            for meta, text in zip(got["metadatas"], got["documents"], strict=True)
-        ]
 
     def _side(self, side: str) -> _SideIndex:
         # Read once: another thread's refresh() may clear the cache between check and use.

@@ -211,14 +211,16 @@ class ChunkStore:
 
     def nodes(self, side: str | None = None) -> list[TextNode]:
         """Every chunk (of one side), rebuilt as llama-index nodes: the corpus BM25 ranks."""
-        from llama_index.core.vector_stores.utils import metadata_dict_to_node
-
         where = {"side": side} if side else None
-        nodes = []
-        for batch in self._pages(where, ["documents", "metadatas"]):
-            for text, meta in zip(batch["documents"], batch["metadatas"], strict=True):
-                nodes.append(metadata_dict_to_node(meta, text))
-        return nodes
+        pages = self._pages(where, ["documents", "metadatas"])
+        return [node for batch in pages for node in _as_nodes(batch)]
+
+    def nodes_by_id(self, ids: list[str]) -> list[TextNode]:
+        """The chunks of these ids that are stored, as llama-index nodes."""
+        if not ids:
+            return []
+        include = ["documents", "metadatas"]
+        return _as_nodes(self._run("reading chunks", lambda c: c.get(ids=ids, include=include)))
 
     def _metadatas(self) -> Iterator[dict[str, Any]]:
         for batch in self._pages(None, ["metadatas"]):
@@ -237,6 +239,14 @@ class ChunkStore:
                 return
             yield batch
             offset += len(batch["ids"])
+
+
+def _as_nodes(batch: dict[str, Any]) -> list[TextNode]:
+    """A Chroma `get` result as llama-index nodes."""
+    from llama_index.core.vector_stores.utils import metadata_dict_to_node
+
+    pairs = zip(batch["documents"], batch["metadatas"], strict=True)
+    return [metadata_dict_to_node(meta, text) for text, meta in pairs]
 
 
 def _guarded_vector_store(store: ChunkStore) -> ChromaVectorStore:

@@ -126,3 +126,19 @@ def test_a_quote_from_a_joined_passage_cites_the_stored_chunk_that_holds_it(seed
     assert citation.page == second.node.metadata["page"]
     stored = seed_assistant.store.collection.get(ids=[citation.chunk_id], include=["documents"])
     assert citation.quote in stored["documents"][0] and citation.passage == stored["documents"][0]
+
+
+def test_chunks_written_by_another_process_since_bm25_loaded_are_still_found(tmp_path):
+    from counterpoint.assistant import Assistant
+    from tests.conftest import make_settings
+    from tests.test_ingest import small_corpus
+
+    corpus = small_corpus(tmp_path / "corpus")
+    reader = Assistant(make_settings(tmp_path / "data", corpus), notify=lambda _: None)
+    reader.search("supplier audits", 2)  # loads both sides' BM25 corpora
+    letter = tmp_path / "letter.txt"
+    letter.write_text("Our wastewater plant in Tarnow was fully upgraded in 2021.\n")
+    writer = Assistant(make_settings(tmp_path / "data", corpus), notify=lambda _: None)
+    writer.ingest_file(letter, "company", "Letter on wastewater")
+    found = reader.retriever.retrieve("wastewater plant upgraded", 3, "company")["company"]
+    assert any("Tarnow" in passage.text for passage in found)
