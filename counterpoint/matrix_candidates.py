@@ -9,9 +9,8 @@ the critics' plain criticism on its topic and what a critic says around a restat
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import replace
-from functools import lru_cache, partial
-from typing import TYPE_CHECKING, Any
+from functools import partial
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -42,9 +41,7 @@ class CandidateFinder:
     def __init__(self, assistant: Assistant, rules: RuleExtractor) -> None:
         self.rules = rules
         self.vectors: SentenceVectors = rules.vectors
-        # The assistant's retriever, but reading query vectors from the batch embedded here:
-        # one query at a time through the model costs more than the rest of the build.
-        self.retriever = replace(assistant.retriever, embedder=_known(self.vectors))
+        self.retriever = assistant.retriever
         self._found: dict[tuple[str, str], list[Item]] = {}
         self._documents: dict[str, DocumentSentences] = {}
         self._company = ""  # the company's text, normalised: critics quoting it restate it
@@ -55,7 +52,10 @@ class CandidateFinder:
         texts = []
         for statement in statements:
             other = "critic" if statement.side == "company" else "company"
-            passages = self.retriever.retrieve(statement.text, PASSAGES, side=other)[other]
+            # Query vectors from the batch embedded above: one query at a time through the
+            # model costs more than the rest of the build.
+            vector = self.vectors[statement.text].tolist()
+            passages = self.retriever.retrieve(statement.text, PASSAGES, other, vector)[other]
             # Each sentence as stored in its own chunk (a retrieved passage may span more).
             where = self._document(other).where
             found = [
@@ -229,34 +229,6 @@ def _quoted(
         if sentence.text.rstrip().endswith(":") and attributes(sentence.text):
             open_at = "pending"
     return found
-
-
-def _known(vectors: SentenceVectors):  # noqa: ANN202 - a llama-index BaseEmbedding
-    known = _known_class()(model_name="counterpoint-sentence-vectors")
-    known._vectors = vectors
-    return known
-
-
-@lru_cache(maxsize=1)
-def _known_class() -> type:
-    from llama_index.core.base.embeddings.base import BaseEmbedding
-    from pydantic import PrivateAttr
-
-    class KnownVectors(BaseEmbedding):
-        """Embeddings served from a SentenceVectors (embedding, in a batch, what is missing)."""
-
-        _vectors: Any = PrivateAttr(default=None)
-
-        def _get_query_embedding(self, query: str) -> list[float]:
-            return self._vectors[query].tolist()
-
-        def _get_text_embedding(self, text: str) -> list[float]:
-            return self._vectors[text].tolist()
-
-        async def _aget_query_embedding(self, query: str) -> list[float]:
-            return self._get_query_embedding(query)
-
-    return KnownVectors
 
 
 def _quote(passage, text: str, similarity: float) -> EvidenceQuote:  # noqa: ANN001 - Passage

@@ -59,13 +59,21 @@ class HybridRetriever:
         """Forget the BM25 indexes so the next query sees newly ingested chunks."""
         self._sides.clear()
 
-    def retrieve(self, question: str, k: int, side: str | None = None) -> dict[str, list[Passage]]:
-        """The best `k` passages of each side (or of `side` alone), ranked within the side."""
+    def retrieve(
+        self,
+        question: str,
+        k: int,
+        side: str | None = None,
+        query_vector: list[float] | None = None,
+    ) -> dict[str, list[Passage]]:
+        """The best `k` passages of each side (or of `side` alone), ranked within the side.
+        `query_vector`: the question's embedding when the caller has it already (a batch)."""
         from llama_index.core.schema import QueryBundle
 
         sides = [check_side(side)] if side else list(SIDES)
         # One query embedding serves both sides' dense rankings.
-        bundle = QueryBundle(question, embedding=self.embedder.get_query_embedding(question))
+        vector = query_vector or self.embedder.get_query_embedding(question)
+        bundle = QueryBundle(question, embedding=vector)
         dense = self.dense(bundle, sides) if "dense" in self.methods else {}
         found = {}
         for name in sides:
