@@ -11,8 +11,7 @@ import pytest
 from counterpoint.assistant import Assistant
 from counterpoint.models import Passage
 from counterpoint.timeline import passage_events, sentence_dates
-from tests.conftest import CORPUS, make_settings
-from tests.test_cli import run
+from tests.conftest import CORPUS, make_settings, run_cli
 
 ARTICLE = "ipvm-hikvision-prc-human-rights-2019"
 REPORT = "hikvision-esg-2020"
@@ -137,7 +136,7 @@ def test_codes_links_tables_teasers_and_copyright_lines_are_not_events():
 
 
 def test_the_timeline_command_prints_json(seed_assistant):
-    result = run(["timeline", "--json"], seed_assistant.settings.data_dir, CORPUS)
+    result = run_cli(["timeline", "--json"], seed_assistant.settings.data_dir, CORPUS)
     assert result.returncode == 0, result.stderr
     events = json.loads(result.stdout)["events"]
     assert {"date", "end", "precision", "kind", "side", "doc_id", "title", "text", "page"} <= set(
@@ -147,7 +146,7 @@ def test_the_timeline_command_prints_json(seed_assistant):
 
 
 def test_the_timeline_command_prints_one_readable_line_per_event(seed_assistant):
-    result = run(["timeline", "--side", "company"], seed_assistant.settings.data_dir, CORPUS)
+    result = run_cli(["timeline", "--side", "company"], seed_assistant.settings.data_dir, CORPUS)
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
     assert lines and all(" · company · " in line for line in lines)
@@ -156,7 +155,7 @@ def test_the_timeline_command_prints_one_readable_line_per_event(seed_assistant)
 
 
 def test_the_timeline_command_refuses_an_unknown_side(seed_assistant):
-    result = run(["timeline", "--side", "press"], seed_assistant.settings.data_dir, CORPUS)
+    result = run_cli(["timeline", "--side", "press"], seed_assistant.settings.data_dir, CORPUS)
     assert result.returncode == 1
     assert result.stderr.strip() == (
         "counterpoint: error: unknown side 'press': use one of company, critic"
@@ -164,6 +163,6 @@ def test_the_timeline_command_refuses_an_unknown_side(seed_assistant):
 
 
 def test_the_timeline_command_without_a_corpus_says_so(tmp_path):
-    result = run(["timeline"], tmp_path / "index", Path(tmp_path / "nowhere"))
+    result = run_cli(["timeline"], tmp_path / "index", Path(tmp_path / "nowhere"))
     assert result.returncode == 1
     assert result.stderr.startswith("counterpoint: error: no index yet")
