@@ -11,7 +11,6 @@ abstention (`insufficient_evidence`) on questions the corpus cannot answer.
 
 from __future__ import annotations
 
-import re
 import statistics
 import time
 import tomllib
@@ -21,6 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from counterpoint.config import SIDES
+from counterpoint.text import normalise
 
 if TYPE_CHECKING:
     from counterpoint.assistant import Assistant
@@ -30,11 +30,6 @@ WORD_BUDGET = 300
 DEFAULT_K = 4  # the passages per side the answerer reads (COUNTERPOINT_TOP_K's default)
 DEPTH = 10  # length of the ranked lists MRR and the word budget are read from
 SideRetriever = Callable[[str, str], list[str]]  # (question, side) -> passage texts, ranked
-
-
-def normalise(text: str) -> str:
-    """Lowercase letters and digits only: immune to spacing, punctuation and PDF letter-gaps."""
-    return re.sub(r"[^a-z0-9]", "", text.lower())
 
 
 def within_budget(passages: list[str], budget: int = WORD_BUDGET) -> str:

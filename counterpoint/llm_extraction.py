@@ -22,11 +22,11 @@ import numpy as np
 from counterpoint.budget import count_tokens
 from counterpoint.citations import Sentence, is_verbatim, sentences
 from counterpoint.claims import RuleExtractor, statement_id
-from counterpoint.evaluation import normalise
 from counterpoint.llm import ChatModel
 from counterpoint.matrix_models import ClaimExtractor, Statement
 from counterpoint.models import Passage
 from counterpoint.prompts import render
+from counterpoint.text import normalise
 
 if TYPE_CHECKING:
     from llama_index.core.base.embeddings.base import BaseEmbedding

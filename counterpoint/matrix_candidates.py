@@ -17,11 +17,10 @@ import numpy as np
 from counterpoint.citations import Sentence, is_verbatim, sentences
 from counterpoint.claim_cues import attributes_to, contrast_cues, is_strong
 from counterpoint.claims import RuleExtractor, SentenceVectors
-from counterpoint.evaluation import normalise
 from counterpoint.matrix_judge import RESTATED, TOPIC
 from counterpoint.matrix_models import EvidenceQuote, Statement
 from counterpoint.models import Passage
-from counterpoint.text import terms
+from counterpoint.text import normalise, terms
 
 if TYPE_CHECKING:
     from counterpoint.assistant import Assistant

@@ -23,8 +23,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from counterpoint.errors import InputError
-from counterpoint.evaluation import normalise
 from counterpoint.matrix_models import THEMES, AllegationRow, ClaimRow, Matrix, Statement
+from counterpoint.text import normalise
 
 RELATIONS = ("contested", "corroborated", "not_addressed")
 COVERAGES = ("addressed", "unaddressed")

@@ -1,4 +1,5 @@
-"""Word-level helpers shared by the answerers and the citation checker."""
+"""Word-level helpers shared by the answerers, the citation checker, the matrix and the
+evaluation."""
 
 from __future__ import annotations
 
@@ -28,3 +29,8 @@ def terms(text: str) -> set[str]:
     words = _WORD.findall(_MARKER.sub(" ", text).lower())
     stop = stopwords()
     return {w[:5] for w in words if w not in stop and len(w) > 1}
+
+
+def normalise(text: str) -> str:
+    """Lowercase letters and digits only: immune to spacing, punctuation and PDF letter-gaps."""
+    return re.sub(r"[^a-z0-9]", "", text.lower())

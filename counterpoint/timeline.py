@@ -18,10 +18,10 @@ from dataclasses import dataclass
 
 from counterpoint.citations import sentences
 from counterpoint.config import SIDES
-from counterpoint.evaluation import normalise
 from counterpoint.matrix_models import Timeline, TimelineEvent
 from counterpoint.models import Passage
 from counterpoint.retrieval import node_passage
+from counterpoint.text import normalise
 
 MONTHS = {
     name: number

@@ -7,8 +7,8 @@ import pytest
 
 from counterpoint.claim_cues import allegation_cues, is_reply
 from counterpoint.claims import allegation_kinds, is_prose, subject_names
-from counterpoint.evaluation import normalise
 from counterpoint.matrix_models import THEMES, Matrix
+from counterpoint.text import normalise
 from counterpoint.themes import theme_of
 
 

@@ -10,9 +10,9 @@ import pytest
 
 from counterpoint.assistant import Assistant
 from counterpoint.errors import InputError
-from counterpoint.evaluation import normalise
 from counterpoint.matrix_eval import MatrixScore, render, score_matrix
 from counterpoint.matrix_models import AllegationRow, ClaimRow, Matrix, Statement
+from counterpoint.text import normalise
 
 HIKVISION_LABELS = Path(__file__).parent / "data" / "claims" / "hikvision_labels.toml"
 
