@@ -23,7 +23,7 @@ def main() -> None:
     offline_environment()
     import numpy as np
 
-    from counterpoint.answering import ExtractiveAnswerer
+    from counterpoint.answer.extractive import ExtractiveAnswerer
     from counterpoint.assistant import Assistant
 
     with tempfile.TemporaryDirectory() as tmp:

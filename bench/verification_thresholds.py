@@ -26,8 +26,8 @@ def main() -> None:
     offline_environment()
     import numpy as np
 
+    from counterpoint.answer.citations import sentences
     from counterpoint.assistant import Assistant
-    from counterpoint.citations import sentences
     from counterpoint.models import Passage
     from counterpoint.text import terms
 

@@ -206,14 +206,14 @@ class Assistant:
 
     @cached_property
     def _extractive(self):  # noqa: ANN202
-        from counterpoint.answering import ExtractiveAnswerer
+        from counterpoint.answer.extractive import ExtractiveAnswerer
 
         return ExtractiveAnswerer(self.embedder)
 
     @cached_property
     def _llm(self):  # noqa: ANN202
+        from counterpoint.answer.llm import LLMAnswerer
         from counterpoint.llm import ChatModel
-        from counterpoint.llm_answering import LLMAnswerer
 
         model = ChatModel.from_settings(self.settings)
         return LLMAnswerer(model, self.embedder, self.settings.llm_context_window)

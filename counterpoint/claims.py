@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from counterpoint.citations import Sentence, sentences
+from counterpoint.answer.citations import Sentence, sentences
 from counterpoint.claim_cues import (
     ACTOR,
     ALLEGATION_PROTOTYPES,

@@ -4,9 +4,10 @@
 (critic), copied verbatim. A proposal is kept only when it maps onto a real sentence of a chunk
 it was shown; the statement is then that sentence as the chunk has it, never the model's copy.
 
-Chunks are data, fenced as in `llm_answering`. `LLMError` is left to propagate: `build_matrix`
-falls back to the rules with a notice. Calls are counted, and the chunks over `max_calls` go to
-the rules (or a given `fallback`), so a large corpus costs a bounded number of calls.
+Chunks are data, fenced as in `counterpoint.answer.llm`. `LLMError` is left to propagate:
+`build_matrix` falls back to the rules with a notice. Calls are counted, and the chunks over
+`max_calls` go to the rules (or a given `fallback`), so a large corpus costs a bounded number
+of calls.
 """
 
 from __future__ import annotations
@@ -19,13 +20,13 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from counterpoint.budget import count_tokens
-from counterpoint.citations import Sentence, is_verbatim, sentences
+from counterpoint.answer.budget import count_tokens
+from counterpoint.answer.citations import Sentence, is_verbatim, sentences
+from counterpoint.answer.prompts import render
 from counterpoint.claims import RuleExtractor, statement_id
 from counterpoint.llm import ChatModel
 from counterpoint.matrix_models import ClaimExtractor, Statement
 from counterpoint.models import Passage
-from counterpoint.prompts import render
 from counterpoint.text import normalise
 
 if TYPE_CHECKING:

@@ -3,7 +3,7 @@
 `LLMJudge` asks how a statement relates to numbered sentences of the other side. A label whose
 cited sentences do not exist, or are not about the statement's subject, is downgraded.
 
-Candidates are data, fenced as in `llm_answering`. `LLMError` is left to propagate:
+Candidates are data, fenced as in `counterpoint.answer.llm`. `LLMError` is left to propagate:
 `build_matrix` falls back to the rules with a notice. Calls are counted, and what is over
 `max_calls` goes to the rules (or a given `fallback`); the judge does not ask at all when no
 candidate is on the statement's subject.
@@ -17,7 +17,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from counterpoint.budget import count_tokens
+from counterpoint.answer.budget import count_tokens
+from counterpoint.answer.prompts import render
 from counterpoint.judge_reply import Reading, parse_relation
 from counterpoint.llm import ChatModel
 from counterpoint.matrix_models import (
@@ -27,7 +28,6 @@ from counterpoint.matrix_models import (
     RelationJudge,
     Statement,
 )
-from counterpoint.prompts import render
 from counterpoint.text import terms
 
 if TYPE_CHECKING:
@@ -37,7 +37,7 @@ JUDGE_REPLY_TOKENS = 96  # a one-line JSON object
 # Bound on model calls per build; what is over goes to the rules.
 MAX_JUDGE_CALLS = 150
 # A cited sentence must be about the statement's subject: a share of the statement's content
-# words, or embedding closeness. Looser than verification.py's thresholds, which check that a
+# words, or embedding closeness. Looser than answer/verification.py's thresholds, which check that a
 # sentence *says the same*; a contesting sentence says otherwise about the same thing. Measured
 # on the seed corpus (40 claims x 10 random critic sentences): 0.5% of random pairs pass.
 SUBJECT_LEXICAL = 0.25

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from counterpoint.citations import Sentence, is_verbatim, sentences
+from counterpoint.answer.citations import Sentence, is_verbatim, sentences
 from counterpoint.claim_cues import attributes_to, contrast_cues, is_strong
 from counterpoint.claims import RuleExtractor, SentenceVectors
 from counterpoint.matrix_judge import RESTATED, TOPIC

@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from counterpoint.citations import sentences
+from counterpoint.answer.citations import sentences
 from counterpoint.config import SIDES
 from counterpoint.matrix_models import Timeline, TimelineEvent
 from counterpoint.models import Passage

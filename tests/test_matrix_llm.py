@@ -17,8 +17,8 @@ from pathlib import Path
 
 import pytest
 
+from counterpoint.answer.citations import is_verbatim
 from counterpoint.assistant import Assistant
-from counterpoint.citations import is_verbatim
 from counterpoint.claims import side_passages
 from counterpoint.errors import LLMError
 from counterpoint.matrix_llm import (

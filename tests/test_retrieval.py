@@ -114,7 +114,7 @@ def test_neighbours_ranked_apart_stay_separate_passages(seed_assistant):
 
 
 def test_a_quote_from_a_joined_passage_cites_the_stored_chunk_that_holds_it(seed_assistant):
-    from counterpoint.citations import citation_for, sentences
+    from counterpoint.answer.citations import citation_for, sentences
     from counterpoint.retrieval import merge_neighbours
 
     second, first, far = _neighbours(seed_assistant)

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
 
-from counterpoint.citations import CitationList, Sentence, sentences
+from counterpoint.answer.citations import CitationList, Sentence, sentences
 from counterpoint.models import Answer, Passage, SideFindings
 from counterpoint.text import terms
 

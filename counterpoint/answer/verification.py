@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from counterpoint.citations import Sentence, citation_for, sentences
+from counterpoint.answer.citations import Sentence, citation_for, sentences
 from counterpoint.models import CheckedSentence, Citation, Passage
 from counterpoint.text import terms
 

@@ -7,11 +7,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from counterpoint.budget import count_tokens, fit_passages
+from counterpoint.answer.budget import count_tokens, fit_passages
+from counterpoint.answer.prompts import load_prompt, render
+from counterpoint.answer.verification import verify
 from counterpoint.llm import ChatModel
 from counterpoint.models import Answer, Passage, SideFindings
-from counterpoint.prompts import load_prompt, render
-from counterpoint.verification import verify
 
 if TYPE_CHECKING:
     from llama_index.core.base.embeddings.base import BaseEmbedding
