@@ -32,7 +32,7 @@ def labels_for(corpus: Path) -> Path:
 def run(corpus: Path, labels: Path, mode: str, misses: bool) -> None:
     """Ingest `corpus`, build its matrix twice (cold, then cached) and print the score."""
     from counterpoint.assistant import Assistant
-    from counterpoint.matrix import build_matrix
+    from counterpoint.matrix.build import build_matrix
 
     with tempfile.TemporaryDirectory() as tmp:
         settings = Settings(

@@ -193,14 +193,14 @@ class Assistant:
 
     def timeline(self, side: str | None = None):  # noqa: ANN201 - matrix_models.Timeline
         """Every dated point of the corpus (manifest dates and dated sentences), oldest first."""
-        from counterpoint.timeline import build_timeline
+        from counterpoint.matrix.timeline import build_timeline
 
         return build_timeline(self, side)
 
     def matrix(self, mode: str | None = None, rebuild: bool = False):  # noqa: ANN201
         """The claims matrix and allegations view (`matrix_models.Matrix`), cached per index
         state; `mode` rules or llm (default: llm when one is configured)."""
-        from counterpoint.matrix import build_matrix
+        from counterpoint.matrix.build import build_matrix
 
         return build_matrix(self, mode, rebuild)
 

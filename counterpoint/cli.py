@@ -67,7 +67,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _matrix_flags(command: argparse.ArgumentParser) -> None:
-    from counterpoint.matrix_models import THEMES
+    from counterpoint.matrix.models import THEMES
 
     command.add_argument("--mode", choices=("rules", "llm"), help="default: llm when configured")
     command.add_argument("--theme", choices=THEMES, help="only this theme")
@@ -179,8 +179,8 @@ def _timeline(assistant, args: argparse.Namespace) -> int:  # noqa: ANN001
 
 
 def _claims(assistant, args: argparse.Namespace) -> int:  # noqa: ANN001
-    from counterpoint.matrix import select
-    from counterpoint.matrix_render import render_claims
+    from counterpoint.matrix.build import select
+    from counterpoint.matrix.render import render_claims
 
     matrix = select(assistant.matrix(args.mode, args.rebuild), args.theme, args.relation)
     text = json.dumps(matrix.model_dump(), ensure_ascii=False) if args.json else None
@@ -189,8 +189,8 @@ def _claims(assistant, args: argparse.Namespace) -> int:  # noqa: ANN001
 
 
 def _allegations(assistant, args: argparse.Namespace) -> int:  # noqa: ANN001
-    from counterpoint.matrix import select
-    from counterpoint.matrix_render import render_allegations
+    from counterpoint.matrix.build import select
+    from counterpoint.matrix.render import render_allegations
 
     coverage = "unaddressed" if args.unaddressed else None
     matrix = select(assistant.matrix(args.mode, args.rebuild), args.theme, coverage=coverage)

@@ -31,7 +31,7 @@ from counterpoint.models import Answer, Citation
 
 if TYPE_CHECKING:
     from counterpoint.config import Settings
-    from counterpoint.matrix_models import Matrix, Timeline
+    from counterpoint.matrix.models import Matrix, Timeline
 
 # The writers and block helpers live in their own modules; these names stay importable from here.
 __all__ = [

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from counterpoint.export import Brief, Source
-    from counterpoint.matrix_models import Matrix, Timeline
+    from counterpoint.matrix.models import Matrix, Timeline
     from counterpoint.models import Citation
 
 SIDE_LABELS = {"company": "COMPANY", "critic": "CRITIC"}
@@ -118,7 +118,7 @@ def timeline_blocks(timeline: Timeline) -> list[Block]:
 
 def matrix_blocks(matrix: Matrix) -> list[Block]:
     """The unaddressed allegations and the contested claims, each with its evidence."""
-    from counterpoint.matrix_models import THEME_TITLES
+    from counterpoint.matrix.models import THEME_TITLES
 
     counts = {r: sum(1 for row in matrix.claims if row.relation == r) for r in RELATION_WORDS}
     open_ones = [row for row in matrix.allegations if row.coverage == "unaddressed"]

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from counterpoint.errors import InputError
-from counterpoint.matrix_models import THEMES, AllegationRow, ClaimRow, Matrix, Statement
+from counterpoint.matrix.models import THEMES, AllegationRow, ClaimRow, Matrix, Statement
 from counterpoint.text import normalise
 
 RELATIONS = ("contested", "corroborated", "not_addressed")

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import pytest
 
-from counterpoint.claim_cues import allegation_cues, is_reply
-from counterpoint.claims import allegation_kinds, is_prose, subject_names
-from counterpoint.matrix_models import THEMES, Matrix
+from counterpoint.matrix.claims import allegation_kinds, is_prose, subject_names
+from counterpoint.matrix.cues import allegation_cues, is_reply
+from counterpoint.matrix.models import THEMES, Matrix
+from counterpoint.matrix.themes import theme_of
 from counterpoint.text import normalise
-from counterpoint.themes import theme_of
 
 
 @pytest.fixture(scope="module")

@@ -7,7 +7,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from counterpoint.assistant import Assistant
-from counterpoint.matrix_models import Matrix
+from counterpoint.matrix.models import Matrix
 from tests.test_app import APP, use_index
 
 CLAIMS_TAB = ":material/fact_check: Claims"
@@ -16,7 +16,7 @@ TIMELINE_TAB = ":material/timeline: Timeline"
 
 def hand_matrix() -> Matrix:
     """A small matrix written by hand: one label of each kind."""
-    from counterpoint.matrix_models import AllegationRow, ClaimRow, EvidenceQuote, Statement
+    from counterpoint.matrix.models import AllegationRow, ClaimRow, EvidenceQuote, Statement
 
     def statement(text: str, side: str, theme: str) -> Statement:
         doc = "acme-report" if side == "company" else "watch-article"
@@ -50,7 +50,7 @@ def hand_matrix() -> Matrix:
 
 
 def matrix_page(matrix_json: str) -> None:
-    from counterpoint.matrix_models import Matrix
+    from counterpoint.matrix.models import Matrix
     from ui.claims import show_matrix
 
     show_matrix(Matrix.model_validate_json(matrix_json))

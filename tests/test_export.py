@@ -168,7 +168,7 @@ def test_a_source_indexed_without_a_hash_is_hashed_from_its_file(tmp_path, answe
 
 @pytest.fixture
 def brief_with_matrix(brief):
-    from counterpoint.matrix_models import (
+    from counterpoint.matrix.models import (
         AllegationRow,
         ClaimRow,
         EvidenceQuote,

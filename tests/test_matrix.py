@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from counterpoint.assistant import Assistant
-from counterpoint.matrix import index_key
-from counterpoint.matrix_models import Matrix
+from counterpoint.matrix.build import index_key
+from counterpoint.matrix.models import Matrix
 from tests.conftest import free_port, make_settings, run_cli
 
 REPORT = """Brindle Tools Annual Report 2022
@@ -117,7 +117,7 @@ def test_a_second_build_reads_the_cache(small):
 
 
 def test_saved_matrix_is_none_before_a_build_and_the_matrix_after(tmp_path):
-    from counterpoint.matrix import saved_matrix
+    from counterpoint.matrix.build import saved_matrix
 
     corpus = small_matrix_corpus(tmp_path / "corpus")
     assistant = Assistant(make_settings(tmp_path / "data", corpus), notify=lambda _: None)

@@ -19,9 +19,9 @@ import pytest
 
 from counterpoint.answer.citations import is_verbatim
 from counterpoint.assistant import Assistant
-from counterpoint.claims import side_passages
 from counterpoint.errors import LLMError
-from counterpoint.matrix_llm import (
+from counterpoint.matrix.claims import side_passages
+from counterpoint.matrix.llm import (
     DOWNGRADED_CONFIDENCE,
     UNREADABLE_CONFIDENCE,
     LLMExtractor,
@@ -31,7 +31,7 @@ from counterpoint.matrix_llm import (
     parse_claims,
     parse_relation,
 )
-from counterpoint.matrix_models import THEMES, AllegationRow, ClaimRow, EvidenceQuote, Statement
+from counterpoint.matrix.models import THEMES, AllegationRow, ClaimRow, EvidenceQuote, Statement
 from counterpoint.models import Passage
 from tests.conftest import make_settings
 from tests.llm_servers import MODEL_ALIAS, FaultyServer, LlamaServer, free_port, gguf_model

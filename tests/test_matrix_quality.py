@@ -10,8 +10,8 @@ import pytest
 
 from counterpoint.assistant import Assistant
 from counterpoint.errors import InputError
+from counterpoint.matrix.models import AllegationRow, ClaimRow, Matrix, Statement
 from counterpoint.matrix_eval import MatrixScore, render, score_matrix
-from counterpoint.matrix_models import AllegationRow, ClaimRow, Matrix, Statement
 from counterpoint.text import normalise
 
 HIKVISION_LABELS = Path(__file__).parent / "data" / "claims" / "hikvision_labels.toml"
@@ -227,7 +227,7 @@ def test_hikvision_labels_cover_every_kind_and_relation() -> None:
 @pytest.fixture(scope="module")
 def bundled_score(seed_assistant: Assistant) -> MatrixScore:
     """The rules-mode matrix of the bundled corpus, scored against its hand labels."""
-    from counterpoint.matrix import build_matrix
+    from counterpoint.matrix.build import build_matrix
 
     return score_matrix(build_matrix(seed_assistant, "rules"), HIKVISION_LABELS)
 

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from counterpoint.assistant import Assistant
+from counterpoint.matrix.models import Matrix
 from counterpoint.matrix_eval import MatrixScore, load_labels, render, score_matrix
-from counterpoint.matrix_models import Matrix
 from tests.conftest import make_settings
 from tests.test_matrix_quality import misplaced_labels
 
@@ -63,7 +63,7 @@ def test_second_corpus_labels_hold_every_relation_and_coverage() -> None:
 @pytest.fixture(scope="module")
 def quillmere_matrix(quillmere: Assistant) -> Matrix:
     """The rules-mode matrix of the second corpus."""
-    from counterpoint.matrix import build_matrix
+    from counterpoint.matrix.build import build_matrix
 
     return build_matrix(quillmere, "rules")
 

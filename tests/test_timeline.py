@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from counterpoint.assistant import Assistant
+from counterpoint.matrix.timeline import passage_events, sentence_dates
 from counterpoint.models import Passage
-from counterpoint.timeline import passage_events, sentence_dates
 from tests.conftest import CORPUS, make_settings, run_cli
 
 ARTICLE = "ipvm-hikvision-prc-human-rights-2019"

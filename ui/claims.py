@@ -12,7 +12,7 @@ from typing import Any
 import streamlit as st
 
 from counterpoint.errors import CounterpointError
-from counterpoint.matrix_models import (
+from counterpoint.matrix.models import (
     THEME_TITLES,
     THEMES,
     AllegationRow,
@@ -42,7 +42,7 @@ def cached_matrix(_assistant, key: str) -> Matrix:  # noqa: ANN001
 
 def matrix_key(assistant, documents: dict[str, dict[str, Any]]) -> str:  # noqa: ANN001
     """The cache key of the matrix: the index state and the matrix mode (rules or llm)."""
-    from counterpoint.matrix import default_mode
+    from counterpoint.matrix.build import default_mode
 
     return f"{index_key(assistant, documents)}-{default_mode(assistant)}"
 

@@ -14,7 +14,7 @@ from typing import Any
 import streamlit as st
 
 from counterpoint.errors import CounterpointError
-from counterpoint.matrix_models import Timeline, TimelineEvent
+from counterpoint.matrix.models import Timeline, TimelineEvent
 from ui.style import SIDE_LOOK, SIDE_NAMES, badge
 
 KIND_NAMES = {

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from counterpoint.matrix_models import THEMES
+from counterpoint.matrix.models import THEMES
 
 if TYPE_CHECKING:
     from llama_index.core.base.embeddings.base import BaseEmbedding

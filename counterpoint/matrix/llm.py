@@ -1,17 +1,17 @@
 """The claims matrix with an LLM: the model proposes, the same checks as the rules decide.
 
-`LLMExtractor` (`counterpoint.llm_extraction`) asks which sentences of a side's chunks are
-claims or allegations and keeps only those that map onto a real sentence of a chunk it was shown.
-`LLMJudge` (`counterpoint.llm_judging`) asks how a statement relates to numbered sentences of the
-other side and downgrades a label whose cited sentences do not exist or are off the subject.
-Both count their calls and hand what is over `max_calls` to the rules. This module gathers the
-names `build_matrix` and the tests use (reply parsing: `counterpoint.judge_reply`).
+`LLMExtractor` (`counterpoint.matrix.llm_extraction`) asks which sentences of a side's chunks
+are claims or allegations and keeps only those that map onto a real sentence of a chunk it was
+shown. `LLMJudge` (`counterpoint.matrix.llm_judging`) asks how a statement relates to numbered
+sentences of the other side and downgrades a label whose cited sentences do not exist or are off
+the subject. Both count their calls and hand what is over `max_calls` to the rules. This module
+gathers the names `build_matrix` and the tests use (reply parsing: `matrix.judge_reply`).
 """
 
 from __future__ import annotations
 
-from counterpoint.judge_reply import Reading, parse_relation
-from counterpoint.llm_extraction import (
+from counterpoint.matrix.judge_reply import Reading, parse_relation
+from counterpoint.matrix.llm_extraction import (
     CLAIM_KINDS,
     MAX_EXTRACT_CALLS,
     LLMExtractor,
@@ -21,7 +21,7 @@ from counterpoint.llm_extraction import (
     parse_claims,
     with_themes,
 )
-from counterpoint.llm_judging import (
+from counterpoint.matrix.llm_judging import (
     BASE_CONFIDENCE,
     DOWNGRADED_CONFIDENCE,
     MAX_JUDGE_CALLS,

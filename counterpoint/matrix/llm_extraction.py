@@ -23,9 +23,9 @@ import numpy as np
 from counterpoint.answer.budget import count_tokens
 from counterpoint.answer.citations import Sentence, is_verbatim, sentences
 from counterpoint.answer.prompts import render
-from counterpoint.claims import RuleExtractor, statement_id
 from counterpoint.llm import ChatModel
-from counterpoint.matrix_models import ClaimExtractor, Statement
+from counterpoint.matrix.claims import RuleExtractor, statement_id
+from counterpoint.matrix.models import ClaimExtractor, Statement
 from counterpoint.models import Passage
 from counterpoint.text import normalise
 
@@ -107,8 +107,8 @@ def match_sentence(fragment: str, passage: Passage) -> Sentence | None:
 
 
 def with_themes(statements: list[Statement], embedder: BaseEmbedding) -> list[Statement]:
-    """The statements with their theme from `counterpoint.themes` (one embedding batch)."""
-    from counterpoint.themes import theme_of
+    """The statements with their theme from `counterpoint.matrix.themes` (one embedding batch)."""
+    from counterpoint.matrix.themes import theme_of
 
     if not statements:
         return statements

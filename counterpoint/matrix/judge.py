@@ -13,8 +13,8 @@ restating the claim without a rebuttal has said nothing for or against it: not a
 
 from __future__ import annotations
 
-from counterpoint.claim_cues import agreement_cues, is_strong
-from counterpoint.matrix_models import AllegationRow, ClaimRow, EvidenceQuote, Statement
+from counterpoint.matrix.cues import agreement_cues, is_strong
+from counterpoint.matrix.models import AllegationRow, ClaimRow, EvidenceQuote, Statement
 
 # Cosine between a statement and the other side's sentence for the two to be on one subject.
 # Read off the hand labels of both corpora (tests/data/claims/, tests/data/second_corpus/):

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from counterpoint.answer.citations import Sentence, sentences
-from counterpoint.claim_cues import (
+from counterpoint.matrix.cues import (
     ACTOR,
     ALLEGATION_PROTOTYPES,
     BULLET,
@@ -36,7 +36,7 @@ from counterpoint.claim_cues import (
     is_reply,
     possessive,
 )
-from counterpoint.matrix_models import Statement
+from counterpoint.matrix.models import Statement
 from counterpoint.models import Passage
 from counterpoint.retrieval import node_passage
 

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from counterpoint.answer.citations import sentences
 from counterpoint.config import SIDES
-from counterpoint.matrix_models import Timeline, TimelineEvent
+from counterpoint.matrix.models import Timeline, TimelineEvent
 from counterpoint.models import Passage
 from counterpoint.retrieval import node_passage
 from counterpoint.text import normalise

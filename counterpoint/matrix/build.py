@@ -16,16 +16,16 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from counterpoint.claims import RuleExtractor
 from counterpoint.errors import InputError, LLMError
-from counterpoint.matrix_candidates import CandidateFinder
-from counterpoint.matrix_judge import RuleJudge
-from counterpoint.matrix_models import (
+from counterpoint.matrix.candidates import CandidateFinder
+from counterpoint.matrix.claims import RuleExtractor
+from counterpoint.matrix.judge import RuleJudge
+from counterpoint.matrix.models import (
     ClaimExtractor,
     Matrix,
     RelationJudge,
 )
-from counterpoint.themes import theme_of
+from counterpoint.matrix.themes import theme_of
 
 if TYPE_CHECKING:
     from counterpoint.assistant import Assistant
@@ -98,7 +98,7 @@ def _build(assistant: Assistant, mode: str) -> Matrix:
     rules = RuleExtractor(assistant.store, assistant.embedder)
     if mode == "llm":
         try:
-            from counterpoint.matrix_llm import LLMExtractor, LLMJudge
+            from counterpoint.matrix.llm import LLMExtractor, LLMJudge
 
             return _run(
                 assistant, rules, LLMExtractor(assistant, rules=rules), LLMJudge(assistant), "llm"

@@ -19,9 +19,9 @@ import numpy as np
 
 from counterpoint.answer.budget import count_tokens
 from counterpoint.answer.prompts import render
-from counterpoint.judge_reply import Reading, parse_relation
 from counterpoint.llm import ChatModel
-from counterpoint.matrix_models import (
+from counterpoint.matrix.judge_reply import Reading, parse_relation
+from counterpoint.matrix.models import (
     AllegationRow,
     ClaimRow,
     EvidenceQuote,
@@ -131,7 +131,7 @@ class LLMJudge:
         """Who judges once the call budget is spent."""
         if self.fallback is not None:
             return self.fallback
-        from counterpoint.matrix_judge import RuleJudge
+        from counterpoint.matrix.judge import RuleJudge
 
         return RuleJudge()
 

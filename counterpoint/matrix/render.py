@@ -4,7 +4,7 @@ its first piece of evidence, under a line saying the labels are machine-made."""
 
 from __future__ import annotations
 
-from counterpoint.matrix_models import THEME_TITLES, EvidenceQuote, Matrix, Statement
+from counterpoint.matrix.models import THEME_TITLES, EvidenceQuote, Matrix, Statement
 
 MACHINE_MADE = "Labels are machine-made ({mode}): check the evidence before relying on one."
 
