@@ -32,7 +32,6 @@ def labels_for(corpus: Path) -> Path:
 def run(corpus: Path, labels: Path, mode: str, misses: bool) -> None:
     """Ingest `corpus`, build its matrix twice (cold, then cached) and print the score."""
     from counterpoint.assistant import Assistant
-    from counterpoint.matrix.build import build_matrix
 
     with tempfile.TemporaryDirectory() as tmp:
         settings = Settings(
@@ -45,9 +44,9 @@ def run(corpus: Path, labels: Path, mode: str, misses: bool) -> None:
         started = time.perf_counter()
         assistant.ingest(progress=False)
         ingested = time.perf_counter()
-        matrix = build_matrix(assistant, mode)
+        matrix = assistant.matrix(mode)
         built = time.perf_counter()
-        build_matrix(assistant, mode)
+        assistant.matrix(mode)
         cached = time.perf_counter()
     score = score_matrix(matrix, labels)
     print(f"corpus {corpus}  labels {labels.name}  mode {matrix.mode}")

@@ -191,18 +191,39 @@ class Assistant:
         yield answer.answer
         yield answer
 
-    def timeline(self, side: str | None = None):  # noqa: ANN201 - matrix_models.Timeline
+    def timeline(self, side: str | None = None):  # noqa: ANN201 - matrix.models.Timeline
         """Every dated point of the corpus (manifest dates and dated sentences), oldest first."""
         from counterpoint.matrix.timeline import build_timeline
+        from counterpoint.retrieval import check_side
 
-        return build_timeline(self, side)
+        if side:
+            check_side(side)
+        self.ensure_index()
+        return build_timeline(self.store, side)
 
     def matrix(self, mode: str | None = None, rebuild: bool = False):  # noqa: ANN201
-        """The claims matrix and allegations view (`matrix_models.Matrix`), cached per index
+        """The claims matrix and allegations view (`matrix.models.Matrix`), cached per index
         state; `mode` rules or llm (default: llm when one is configured)."""
-        from counterpoint.matrix.build import build_matrix
+        from counterpoint.matrix.build import build_matrix, check_mode
 
-        return build_matrix(self, mode, rebuild)
+        mode = check_mode(mode, self.settings)
+        self.ensure_index()
+        return build_matrix(self.matrix_inputs(), mode, rebuild)
+
+    def saved_matrix(self, mode: str | None = None):  # noqa: ANN201 - a Matrix or None
+        """The matrix of the current index if one was built before, else None (never builds)."""
+        from counterpoint.matrix.build import saved_matrix
+
+        return saved_matrix(self.matrix_inputs(), mode)
+
+    def matrix_inputs(self):  # noqa: ANN201 - counterpoint.matrix.inputs.MatrixInputs
+        """What a matrix build reads: this assistant's settings, store, embedder and retriever
+        (the last two made only when a build needs them)."""
+        from counterpoint.matrix.inputs import MatrixInputs
+
+        return MatrixInputs(
+            self.settings, self.store, lambda: self.embedder, lambda: self.retriever, self.notify
+        )
 
     @cached_property
     def _extractive(self):  # noqa: ANN202

@@ -122,20 +122,20 @@ def test_saved_matrix_is_none_before_a_build_and_the_matrix_after(tmp_path):
     corpus = small_matrix_corpus(tmp_path / "corpus")
     assistant = Assistant(make_settings(tmp_path / "data", corpus), notify=lambda _: None)
     assistant.ensure_index()
-    assert saved_matrix(assistant, "rules") is None
+    assert saved_matrix(assistant.matrix_inputs(), "rules") is None
     built = assistant.matrix(mode="rules")
-    assert saved_matrix(assistant, "rules") == built
+    assert saved_matrix(assistant.matrix_inputs(), "rules") == built
 
 
 def test_adding_a_document_changes_the_cache_key(tmp_path):
     corpus = small_matrix_corpus(tmp_path / "corpus")
     assistant = Assistant(make_settings(tmp_path / "data", corpus), notify=lambda _: None)
     assistant.ensure_index()
-    before = index_key(assistant, "rules")
+    before = index_key(assistant.matrix_inputs(), "rules")
     extra = tmp_path / "letter.txt"
     extra.write_text("Brindle Tools denies that any supplier imposed forced overtime in 2022.\n")
     assistant.ingest_file(extra, "company", "Letter to the Gazette")
-    assert index_key(assistant, "rules") != before
+    assert index_key(assistant.matrix_inputs(), "rules") != before
 
 
 def test_llm_mode_with_an_unreachable_server_falls_back_to_rules(small):

@@ -251,7 +251,7 @@ def test_extracted_statements_are_verbatim_in_their_chunks_whatever_the_model_sa
     # One call of 64 tokens: the machine is shared, and the checks do not need more.
     assistant = assistant_at(corpus_index, llama.url, COUNTERPOINT_LLM_MAX_TOKENS=64)
     chunks = {p.chunk_id: p for p in [p for p, _ in side_passages(assistant.store, "company")]}
-    extractor = LLMExtractor(assistant, fallback=Nothing(), max_calls=1)
+    extractor = LLMExtractor(assistant.matrix_inputs(), fallback=Nothing(), max_calls=1)
     found = extractor.extract("company")
     assert extractor.calls == 1
     for claim in found:
@@ -267,7 +267,7 @@ def test_only_sentences_of_the_chunks_shown_are_kept_as_claims(scripted):
         "[9] commitment: Norvale Systems respects the human rights of every worker in its\n"
         "[1] achievement: Norvale Systems Annual Sustainability Report 2022\n"
     )
-    found = LLMExtractor(assistant).extract("company")
+    found = LLMExtractor(assistant.matrix_inputs()).extract("company")
     texts = [s.text for s in found]
     assert texts == [
         "Norvale Systems respects the human rights of every worker in its supply chain.",
@@ -287,7 +287,7 @@ def test_extraction_beyond_the_call_budget_comes_from_the_fallback(scripted):
                     for c in chunks]  # fmt: skip
 
     chunks = [p for p, _ in side_passages(assistant.store, "company")]
-    extractor = LLMExtractor(assistant, fallback=Everything(), max_calls=1)
+    extractor = LLMExtractor(assistant.matrix_inputs(), fallback=Everything(), max_calls=1)
     found = extractor.extract("company")
     assert len(chunks) >= 2 and extractor.calls == 1 == len(server.prompts)
     assert {s.chunk_id for s in found} == {c.chunk_id for c in chunks[1:]}
@@ -297,7 +297,7 @@ def test_extraction_beyond_the_call_budget_comes_from_the_fallback(scripted):
 
 
 def test_a_real_model_label_rests_only_on_checked_candidates(corpus_index, llama):
-    judge = LLMJudge(assistant_at(corpus_index, llama.url), reply_tokens=32)
+    judge = LLMJudge(assistant_at(corpus_index, llama.url).matrix_inputs(), reply_tokens=32)
     candidates = [quote(ON_SUBJECT), quote(OFF_SUBJECT)]
     row = judge.judge_claim(statement(CLAIM), candidates)
     assert isinstance(row, ClaimRow) and row.method == "llm" and judge.calls == 1
@@ -309,7 +309,7 @@ def test_a_real_model_label_rests_only_on_checked_candidates(corpus_index, llama
 
 def test_a_label_citing_a_missing_candidate_is_downgraded(scripted):
     assistant, _ = scripted('{"label": "contested", "evidence": [7], "reason": "they disagree"}')
-    row = LLMJudge(assistant).judge_claim(statement(CLAIM), [quote(ON_SUBJECT)])
+    row = LLMJudge(assistant.matrix_inputs()).judge_claim(statement(CLAIM), [quote(ON_SUBJECT)])
     assert row.relation == "not_addressed" and not row.evidence
     assert row.confidence == DOWNGRADED_CONFIDENCE and "[7]" in row.reason
 
@@ -318,20 +318,24 @@ def test_a_label_resting_on_an_off_subject_sentence_is_downgraded(scripted):
     assistant, server = scripted('{"label": "addressed", "evidence": [2], "reason": "yes"}')
     allegation = statement(ON_SUBJECT, side="critic")
     candidates = [quote(CLAIM, "company"), quote(OFF_SUBJECT, "company")]
-    row = LLMJudge(assistant).judge_allegation(allegation, candidates)
+    row = LLMJudge(assistant.matrix_inputs()).judge_allegation(allegation, candidates)
     assert isinstance(row, AllegationRow) and row.coverage == "unaddressed"
     assert "[2] is not about the same subject" in row.reason and len(server.prompts) == 1
 
 
 def test_a_label_resting_on_an_unverified_quote_is_downgraded(scripted):
     assistant, _ = scripted('{"label": "corroborated", "evidence": [1]}')
-    row = LLMJudge(assistant).judge_claim(statement(CLAIM), [quote(ON_SUBJECT, supported=False)])
+    row = LLMJudge(assistant.matrix_inputs()).judge_claim(
+        statement(CLAIM), [quote(ON_SUBJECT, supported=False)]
+    )
     assert row.relation == "not_addressed" and "not verbatim" in row.reason
 
 
 def test_a_label_whose_evidence_holds_is_kept_with_that_evidence_only(scripted):
     assistant, server = scripted('{"label": "contested", "evidence": [2, 1], "reason": "seen"}')
-    row = LLMJudge(assistant).judge_claim(statement(CLAIM), [quote(OFF_SUBJECT), quote(ON_SUBJECT)])
+    row = LLMJudge(assistant.matrix_inputs()).judge_claim(
+        statement(CLAIM), [quote(OFF_SUBJECT), quote(ON_SUBJECT)]
+    )
     assert row.relation == "contested" and [e.quote for e in row.evidence] == [ON_SUBJECT]
     assert DOWNGRADED_CONFIDENCE < row.confidence <= 0.85 and "dropped" in row.reason
     assert "[2] Other, p. 1\n<<<\n" in server.prompts[0]
@@ -339,13 +343,13 @@ def test_a_label_whose_evidence_holds_is_kept_with_that_evidence_only(scripted):
 
 def test_an_unreadable_reply_yields_no_label_with_almost_no_confidence(scripted):
     assistant, _ = scripted("I am not sure what you mean.")
-    row = LLMJudge(assistant).judge_claim(statement(CLAIM), [quote(ON_SUBJECT)])
+    row = LLMJudge(assistant.matrix_inputs()).judge_claim(statement(CLAIM), [quote(ON_SUBJECT)])
     assert row.relation == "not_addressed" and row.confidence == UNREADABLE_CONFIDENCE
 
 
 def test_no_call_is_made_when_no_candidate_is_on_the_subject(scripted):
     assistant, server = scripted('{"label": "contested", "evidence": [1]}')
-    judge = LLMJudge(assistant)
+    judge = LLMJudge(assistant.matrix_inputs())
     row = judge.judge_claim(statement(CLAIM), [quote(OFF_SUBJECT)])
     empty = judge.judge_claim(statement(CLAIM), [])
     assert (row.relation, row.method, empty.relation) == ("not_addressed", "rules", "not_addressed")
@@ -359,7 +363,7 @@ def test_judgements_beyond_the_call_budget_come_from_the_fallback(scripted):
         def judge_claim(self, claim: Statement, candidates: list[EvidenceQuote]) -> ClaimRow:
             return ClaimRow(claim=claim, relation="corroborated", confidence=0.5, method="rules")
 
-    judge = LLMJudge(assistant, fallback=Always(), max_calls=1)
+    judge = LLMJudge(assistant.matrix_inputs(), fallback=Always(), max_calls=1)
     first = judge.judge_claim(statement(CLAIM), [quote(ON_SUBJECT)])
     second = judge.judge_claim(statement(CLAIM), [quote(ON_SUBJECT)])
     assert (first.method, second.method, judge.calls) == ("llm", "rules", 1)
@@ -367,7 +371,9 @@ def test_judgements_beyond_the_call_budget_come_from_the_fallback(scripted):
 
 def test_the_rules_judge_takes_over_once_the_budget_is_spent(scripted):
     assistant, server = scripted('{"label": "contested", "evidence": [1]}')
-    row = LLMJudge(assistant, max_calls=0).judge_claim(statement(CLAIM), [quote(ON_SUBJECT)])
+    row = LLMJudge(assistant.matrix_inputs(), max_calls=0).judge_claim(
+        statement(CLAIM), [quote(ON_SUBJECT)]
+    )
     assert row.method == "rules" and not server.prompts
 
 
@@ -387,8 +393,8 @@ def test_endpoint_failures_surface_as_llm_errors(corpus_index, fault, message):
     try:
         assistant = assistant_at(corpus_index, server.url, COUNTERPOINT_LLM_TIMEOUT=1)
         with pytest.raises(LLMError, match=re.escape(message)):
-            LLMExtractor(assistant).extract("critic")
+            LLMExtractor(assistant.matrix_inputs()).extract("critic")
         with pytest.raises(LLMError, match=re.escape(message)):
-            LLMJudge(assistant).judge_claim(statement(CLAIM), [quote(ON_SUBJECT)])
+            LLMJudge(assistant.matrix_inputs()).judge_claim(statement(CLAIM), [quote(ON_SUBJECT)])
     finally:
         server.stop()

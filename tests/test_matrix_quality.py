@@ -227,9 +227,7 @@ def test_hikvision_labels_cover_every_kind_and_relation() -> None:
 @pytest.fixture(scope="module")
 def bundled_score(seed_assistant: Assistant) -> MatrixScore:
     """The rules-mode matrix of the bundled corpus, scored against its hand labels."""
-    from counterpoint.matrix.build import build_matrix
-
-    return score_matrix(build_matrix(seed_assistant, "rules"), HIKVISION_LABELS)
+    return score_matrix(seed_assistant.matrix("rules"), HIKVISION_LABELS)
 
 
 def test_rules_matrix_finds_most_labelled_claims(bundled_score: MatrixScore) -> None:

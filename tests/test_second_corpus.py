@@ -63,9 +63,7 @@ def test_second_corpus_labels_hold_every_relation_and_coverage() -> None:
 @pytest.fixture(scope="module")
 def quillmere_matrix(quillmere: Assistant) -> Matrix:
     """The rules-mode matrix of the second corpus."""
-    from counterpoint.matrix.build import build_matrix
-
-    return build_matrix(quillmere, "rules")
+    return quillmere.matrix("rules")
 
 
 @pytest.fixture(scope="module")

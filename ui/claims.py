@@ -44,7 +44,7 @@ def matrix_key(assistant, documents: dict[str, dict[str, Any]]) -> str:  # noqa:
     """The cache key of the matrix: the index state and the matrix mode (rules or llm)."""
     from counterpoint.matrix.build import default_mode
 
-    return f"{index_key(assistant, documents)}-{default_mode(assistant)}"
+    return f"{index_key(assistant, documents)}-{default_mode(assistant.settings)}"
 
 
 def built_matrix(assistant, documents: dict[str, dict[str, Any]]) -> Matrix | None:  # noqa: ANN001

@@ -137,10 +137,9 @@ def _extras(assistant, documents: dict) -> dict[str, Any]:  # noqa: ANN001
 
 def _saved_matrix(assistant):  # noqa: ANN001, ANN202 - a Matrix or None
     from counterpoint.errors import CounterpointError
-    from counterpoint.matrix.build import saved_matrix
 
     try:
-        return saved_matrix(assistant)
+        return assistant.saved_matrix()
     except CounterpointError:
         return None  # the brief says the matrix is not included
 

@@ -28,42 +28,48 @@ from counterpoint.matrix.models import (
 from counterpoint.matrix.themes import theme_of
 
 if TYPE_CHECKING:
-    from counterpoint.assistant import Assistant
+    from counterpoint.config import Settings
+    from counterpoint.matrix.inputs import MatrixInputs
 
 MATRIX_VERSION = "4"  # bump when extraction, scoring or judging changes: old caches are ignored
 MODES = ("rules", "llm")
 
 
-def default_mode(assistant: Assistant) -> str:
+def default_mode(settings: Settings) -> str:
     """`llm` when an LLM is configured (as for answers), else `rules`."""
-    return "llm" if assistant.settings.llm_configured else "rules"
+    return "llm" if settings.llm_configured else "rules"
 
 
-def build_matrix(assistant: Assistant, mode: str | None = None, rebuild: bool = False) -> Matrix:
-    """The matrix of the current index, from the cache when the index has not changed."""
-    mode = mode or default_mode(assistant)
+def check_mode(mode: str | None, settings: Settings) -> str:
+    """The mode asked for (default: `default_mode`); an unknown one is refused."""
+    mode = mode or default_mode(settings)
     if mode not in MODES:
         raise InputError(f"unknown matrix mode '{mode}': use rules or llm")
-    assistant.ensure_index()
-    key = index_key(assistant, mode)
-    saved = None if rebuild else _load(_path(assistant, key))
+    return mode
+
+
+def build_matrix(inputs: MatrixInputs, mode: str | None = None, rebuild: bool = False) -> Matrix:
+    """The matrix of the current index, from the cache when the index has not changed."""
+    mode = check_mode(mode, inputs.settings)
+    key = index_key(inputs, mode)
+    saved = None if rebuild else _load(_path(inputs, key))
     if saved is not None:
         return saved
-    matrix = _build(assistant, mode)
+    matrix = _build(inputs, mode)
     matrix.index_key = key
-    _save(_path(assistant, key), matrix)
+    _save(_path(inputs, key), matrix)
     return matrix
 
 
-def saved_matrix(assistant: Assistant, mode: str | None = None) -> Matrix | None:
+def saved_matrix(inputs: MatrixInputs, mode: str | None = None) -> Matrix | None:
     """The matrix of the current index if one was built before (by the CLI or the app), else
     None: never builds, so callers that must not wait minutes (the brief's export) can use it."""
-    mode = mode or default_mode(assistant)
-    return _load(_path(assistant, index_key(assistant, mode)))
+    mode = mode or default_mode(inputs.settings)
+    return _load(_path(inputs, index_key(inputs, mode)))
 
 
-def _path(assistant: Assistant, key: str) -> Path:
-    return Path(assistant.settings.data_dir) / "matrix" / f"{key}.json"
+def _path(inputs: MatrixInputs, key: str) -> Path:
+    return Path(inputs.settings.data_dir) / "matrix" / f"{key}.json"
 
 
 def _load(path: Path) -> Matrix | None:
@@ -73,12 +79,12 @@ def _load(path: Path) -> Matrix | None:
         return None  # none yet, or a damaged copy: the caller builds a fresh one
 
 
-def index_key(assistant: Assistant, mode: str) -> str:
+def index_key(inputs: MatrixInputs, mode: str) -> str:
     """Names one index state and build: every chunk id (content hashes), versions, mode."""
     from ingest.pipeline import PIPELINE_VERSION
 
-    ids = assistant.store.ids()
-    model = assistant.settings.llm_model or "" if mode == "llm" else ""
+    ids = inputs.store.ids()
+    model = inputs.settings.llm_model or "" if mode == "llm" else ""
     head = f"{MATRIX_VERSION}/{PIPELINE_VERSION}/{mode}/{model}"
     return hashlib.sha256("\n".join([head, *sorted(ids)]).encode()).hexdigest()[:24]
 
@@ -94,26 +100,24 @@ def _save(path: Path, matrix: Matrix) -> None:
         partial.unlink(missing_ok=True)  # a read-only data folder: no cache, still a matrix
 
 
-def _build(assistant: Assistant, mode: str) -> Matrix:
-    rules = RuleExtractor(assistant.store, assistant.embedder)
+def _build(inputs: MatrixInputs, mode: str) -> Matrix:
+    rules = RuleExtractor(inputs.store, inputs.embedder)
     if mode == "llm":
         try:
             from counterpoint.matrix.llm import LLMExtractor, LLMJudge
 
-            return _run(
-                assistant, rules, LLMExtractor(assistant, rules=rules), LLMJudge(assistant), "llm"
-            )
+            return _run(inputs, rules, LLMExtractor(inputs, rules=rules), LLMJudge(inputs), "llm")
         except (ImportError, LLMError) as exc:
             notice = f"the LLM matrix failed ({exc}); showing the rules matrix instead."
-            assistant.notify(notice)
-            matrix = _run(assistant, rules, rules, RuleJudge(), "rules")
+            inputs.notify(notice)
+            matrix = _run(inputs, rules, rules, RuleJudge(), "rules")
             matrix.notice = notice
             return matrix
-    return _run(assistant, rules, rules, RuleJudge(), "rules")
+    return _run(inputs, rules, rules, RuleJudge(), "rules")
 
 
 def _run(
-    assistant: Assistant,
+    inputs: MatrixInputs,
     rules: RuleExtractor,
     extractor: ClaimExtractor,
     judge: RelationJudge,
@@ -124,7 +128,7 @@ def _run(
     for side in ("company", "critic"):
         rules.learn_layout(side)  # page furniture of both sides, for the evidence too
     extracted = time.perf_counter()
-    finder = CandidateFinder(assistant, rules)
+    finder = CandidateFinder(inputs.retriever, rules)
     finder.prepare([*claims, *allegations])
     for statement in [*claims, *allegations]:
         statement.theme = theme_of(statement.text, finder.vectors[statement.text], rules.embedder)

@@ -23,7 +23,7 @@ from counterpoint.models import Passage
 from counterpoint.text import normalise, terms
 
 if TYPE_CHECKING:
-    from counterpoint.assistant import Assistant
+    from counterpoint.retrieval import HybridRetriever
 
 PASSAGES = 4  # of the other side, retrieved per statement
 CANDIDATES = 6  # sentences handed to the judge, best first (plus the extras below)
@@ -37,10 +37,10 @@ class CandidateFinder:
     claim, also the critic's plain criticism on its topic and what the critic says right after
     restating it."""
 
-    def __init__(self, assistant: Assistant, rules: RuleExtractor) -> None:
+    def __init__(self, retriever: HybridRetriever, rules: RuleExtractor) -> None:
         self.rules = rules
         self.vectors: SentenceVectors = rules.vectors
-        self.retriever = assistant.retriever
+        self.retriever = retriever
         self._found: dict[tuple[str, str], list[Item]] = {}
         self._documents: dict[str, DocumentSentences] = {}
         self._company = ""  # the company's text, normalised: critics quoting it restate it

@@ -32,7 +32,7 @@ from counterpoint.text import normalise
 if TYPE_CHECKING:
     from llama_index.core.base.embeddings.base import BaseEmbedding
 
-    from counterpoint.assistant import Assistant
+    from counterpoint.matrix.inputs import MatrixInputs
 
 CLAIM_KINDS = ("commitment", "policy", "figure", "achievement")
 MIN_FRAGMENT_WORDS = 5  # a shorter "quote" could map onto many sentences
@@ -122,15 +122,15 @@ def with_themes(statements: list[Statement], embedder: BaseEmbedding) -> list[St
 class LLMExtractor:
     """`ClaimExtractor` backed by the configured chat model."""
 
-    assistant: Assistant
+    inputs: MatrixInputs
     fallback: ClaimExtractor | None = None  # default: the rules (RuleExtractor)
     max_calls: int | None = MAX_EXTRACT_CALLS
     calls: int = field(default=0, init=False)
 
     @cached_property
     def model(self) -> ChatModel:
-        """The chat model of the assistant's settings."""
-        return ChatModel.from_settings(self.assistant.settings)
+        """The chat model of the settings."""
+        return ChatModel.from_settings(self.inputs.settings)
 
     # The rules' sentence filter (no headings, table rows, reader comments, navigation); given
     # the build's own, the chunks are read and the sentences embedded once for the whole build.
@@ -138,7 +138,7 @@ class LLMExtractor:
 
     def __post_init__(self) -> None:
         if self.rules is None:
-            self.rules = RuleExtractor(self.assistant.store, self.assistant.embedder)
+            self.rules = RuleExtractor(self.inputs.store, self.inputs.embedder)
 
     def extract(self, side: str) -> list[Statement]:
         """Claims (company) or allegations (critic) of `side`, verbatim, in document order."""
@@ -150,7 +150,7 @@ class LLMExtractor:
         for batch in batches[:limit]:
             for statement in self._extract_batch(batch, side):
                 found.setdefault((statement.doc_id, normalise(statement.text)), statement)
-        with_themes(list(found.values()), self.assistant.embedder)
+        with_themes(list(found.values()), self.inputs.embedder)
         leftover = {p.chunk_id for batch in batches[limit:] for p in batch}
         if leftover:
             for statement in (self.fallback or self.rules).extract(side):
@@ -203,11 +203,11 @@ class LLMExtractor:
 
     @property
     def _reply_tokens(self) -> int:
-        return self.assistant.settings.llm_max_tokens
+        return self.inputs.settings.llm_max_tokens
 
     def _batches(self, chunks: list[Passage], side: str) -> Iterator[list[Passage]]:
         """Consecutive chunks per call, as many as the context window and the reply allow."""
-        settings = self.assistant.settings
+        settings = self.inputs.settings
         frame = count_tokens(render("claims", **_SIDE_TASK[side], passages=""))
         budget = int((settings.llm_context_window - self._reply_tokens - frame - 64) * 0.9)
         per_call = max(1, self._reply_tokens // OUTPUT_TOKENS_PER_CHUNK)

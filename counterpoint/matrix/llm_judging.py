@@ -31,7 +31,7 @@ from counterpoint.matrix.models import (
 from counterpoint.text import terms
 
 if TYPE_CHECKING:
-    from counterpoint.assistant import Assistant
+    from counterpoint.matrix.inputs import MatrixInputs
 
 JUDGE_REPLY_TOKENS = 96  # a one-line JSON object
 # Bound on model calls per build; what is over goes to the rules.
@@ -85,7 +85,7 @@ _ALLEGATION = {
 class LLMJudge:
     """`RelationJudge` backed by the configured chat model."""
 
-    assistant: Assistant
+    inputs: MatrixInputs
     fallback: RelationJudge | None = None  # default: the rules (RuleJudge)
     max_calls: int | None = MAX_JUDGE_CALLS
     reply_tokens: int = JUDGE_REPLY_TOKENS
@@ -93,8 +93,8 @@ class LLMJudge:
 
     @cached_property
     def model(self) -> ChatModel:
-        """The chat model of the assistant's settings."""
-        return ChatModel.from_settings(self.assistant.settings)
+        """The chat model of the settings."""
+        return ChatModel.from_settings(self.inputs.settings)
 
     def judge_claim(self, claim: Statement, candidates: list[EvidenceQuote]) -> ClaimRow:
         """contested / corroborated / not_addressed, checked against the candidates."""
@@ -192,7 +192,7 @@ class LLMJudge:
         if not quotes:
             return []
         words = terms(text)
-        vectors = np.asarray(self.assistant.embedder.get_text_embedding_batch([text, *quotes]))
+        vectors = np.asarray(self.inputs.embedder.get_text_embedding_batch([text, *quotes]))
         cosines = vectors[1:] @ vectors[0]
         scores = []
         for quote, cosine in zip(quotes, cosines, strict=True):
@@ -206,7 +206,7 @@ class LLMJudge:
         self, statement: Statement, candidates: list[EvidenceQuote], task: dict[str, Any]
     ) -> list[EvidenceQuote]:
         """The rank-order prefix of the candidates that fits the context window."""
-        settings = self.assistant.settings
+        settings = self.inputs.settings
         frame = count_tokens(_relation_prompt(statement, [], task))
         budget = int((settings.llm_context_window - self.reply_tokens - frame - 64) * 0.9)
         shown: list[EvidenceQuote] = []

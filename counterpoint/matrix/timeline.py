@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from counterpoint.answer.citations import sentences
 from counterpoint.config import SIDES
@@ -22,6 +23,9 @@ from counterpoint.matrix.models import Timeline, TimelineEvent
 from counterpoint.models import Passage
 from counterpoint.retrieval import node_passage
 from counterpoint.text import normalise
+
+if TYPE_CHECKING:
+    from counterpoint.store import ChunkStore
 
 MONTHS = {
     name: number
@@ -277,14 +281,13 @@ def sort_events(events: list[TimelineEvent]) -> list[TimelineEvent]:
     return sorted(events, key=lambda e: (e.date, e.end, order.get(e.side, len(order))))
 
 
-def build_timeline(assistant, side: str | None = None) -> Timeline:  # noqa: ANN001
-    """The timeline of the assistant's index (of one side, when given)."""
+def build_timeline(store: ChunkStore, side: str | None = None) -> Timeline:
+    """The timeline of the chunks in `store` (of one side, when given)."""
     from counterpoint.retrieval import check_side
 
     if side:
         check_side(side)
-    assistant.ensure_index()
-    nodes = assistant.store.nodes(side)
+    nodes = store.nodes(side)
     nodes.sort(key=lambda n: (str(n.metadata.get("doc_id")), int(n.metadata.get("position", 0))))
     documents: dict[str, dict] = {}
     for node in nodes:
