@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from counterpoint.matrix.claims import allegation_kinds, is_prose, subject_names
+from counterpoint.matrix.claims import allegation_kinds, subject_names
 from counterpoint.matrix.cues import allegation_cues, is_reply
+from counterpoint.matrix.furniture import is_prose
 from counterpoint.matrix.models import THEMES, Matrix
 from counterpoint.matrix.themes import theme_of
 from counterpoint.text import normalise

@@ -1,7 +1,8 @@
 """The claims matrix and the timeline: what each side asserts, and how the other side meets it.
 
 Owns the statements (`claims`: company claims and critic allegations found by cue rules,
-`cues`, `themes`; `llm_extraction` with an LLM), the evidence a judge reads (`candidates`),
+`cues`, `furniture` for what is not prose, `vectors`, `themes`; `llm_extraction` with an LLM),
+the evidence a judge reads (`candidates`),
 the labels (`judge`; `llm_judging` and `judge_reply` with an LLM), the build and its cache
 (`build`), the data it hands out (`models`), its text rendering (`render`) and the dated
 `timeline` of both sides.

@@ -15,10 +15,11 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from counterpoint.answer.citations import Sentence, is_verbatim, sentences
-from counterpoint.matrix.claims import RuleExtractor, SentenceVectors
+from counterpoint.matrix.claims import RuleExtractor
 from counterpoint.matrix.cues import attributes_to, contrast_cues, is_strong
 from counterpoint.matrix.judge import RESTATED, TOPIC
 from counterpoint.matrix.models import EvidenceQuote, Statement
+from counterpoint.matrix.vectors import SentenceVectors
 from counterpoint.models import Passage
 from counterpoint.text import normalise, terms
 
