@@ -195,7 +195,7 @@ def test_the_conversation_exports_as_a_brief_with_hashed_sources(seed_app, seed_
     assert set(buttons) == {"Markdown brief", "PDF brief", "Word brief"}
     assert not any(b.proto.disabled for b in buttons.values())
     assert buttons["PDF brief"].proto.deferred_file_id  # made when clicked, not on every run
-    from counterpoint.export import to_markdown
+    from counterpoint.brief import to_markdown
     from ui.sidebar import build_brief
 
     brief = to_markdown(build_brief(seed_assistant, seed_app.session_state["turns"]))

@@ -8,7 +8,7 @@ from typing import Any
 
 import streamlit as st
 
-from counterpoint import export
+from counterpoint.brief import Brief, make_brief, to_docx, to_markdown, to_pdf
 from counterpoint.models import Answer
 from ui.style import SIDE_NAMES, badge, escaped
 
@@ -90,9 +90,9 @@ def show_export(assistant, answers: list[Answer], documents: dict | None = None)
     extras = _extras(assistant, documents) if documents is not None else {}
     name = f"counterpoint-brief-{datetime.now(UTC):%Y%m%d-%H%M}"
     formats = [
-        ("Markdown", ".md", "text/markdown", export.to_markdown, ":material/description:"),
-        ("PDF", ".pdf", "application/pdf", export.to_pdf, ":material/picture_as_pdf:"),
-        ("Word", ".docx", _DOCX_MIME, export.to_docx, ":material/article:"),
+        ("Markdown", ".md", "text/markdown", to_markdown, ":material/description:"),
+        ("PDF", ".pdf", "application/pdf", to_pdf, ":material/picture_as_pdf:"),
+        ("Word", ".docx", _DOCX_MIME, to_docx, ":material/article:"),
     ]
     for label, suffix, mime, writer, icon in formats:
         st.download_button(
@@ -111,10 +111,10 @@ def show_export(assistant, answers: list[Answer], documents: dict | None = None)
 _DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
-def build_brief(assistant, answers: list[Answer], **extras: Any) -> export.Brief:  # noqa: ANN001
+def build_brief(assistant, answers: list[Answer], **extras: Any) -> Brief:  # noqa: ANN001
     """The brief of these answers against the documents now in the index; `extras` are
     make_brief's timeline, matrix and matrix_note."""
-    return export.make_brief(
+    return make_brief(
         answers,
         assistant.store.documents(),
         assistant.settings,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 from typing import TYPE_CHECKING, Any
 
-from counterpoint.export_blocks import (
+from counterpoint.brief.blocks import (
     answer_blocks,
     citation_line,
     extra_blocks,
@@ -15,7 +15,7 @@ from counterpoint.export_blocks import (
 )
 
 if TYPE_CHECKING:
-    from counterpoint.export import Brief
+    from counterpoint.brief.model import Brief
 
 
 def to_docx(brief: Brief) -> bytes:

@@ -7,16 +7,9 @@ from datetime import UTC, datetime
 
 import pytest
 
+from counterpoint.brief import Brief, Source, make_brief, to_docx, to_markdown, to_pdf
+from counterpoint.brief.blocks import answer_blocks
 from counterpoint.evidence import file_sha256
-from counterpoint.export import (
-    Brief,
-    Source,
-    answer_blocks,
-    make_brief,
-    to_docx,
-    to_markdown,
-    to_pdf,
-)
 from counterpoint.models import Answer, Citation, SideFindings
 from tests.conftest import make_settings
 

@@ -7,7 +7,7 @@ import re
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from counterpoint.export import Brief, Source
+    from counterpoint.brief.model import Brief, Source
     from counterpoint.matrix.models import Matrix, Timeline
     from counterpoint.models import Citation
 

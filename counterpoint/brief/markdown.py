@@ -1,0 +1,48 @@
+"""The due-diligence brief as Markdown."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from counterpoint.brief.blocks import Block, citation_line, extra_blocks, source_line
+
+if TYPE_CHECKING:
+    from counterpoint.brief.model import Brief
+
+
+def to_markdown(brief: Brief) -> str:
+    """The brief as Markdown."""
+    out = [
+        "# Due-diligence brief",
+        "",
+        brief.header,
+    ]
+    for number, answer in enumerate(brief.answers, 1):
+        out += ["", f"## {number}. {answer.question}", ""]
+        if notice := getattr(answer, "notice", None):
+            out += [f"> {notice}", ""]
+        out += [answer.answer, "", "### Evidence", ""]
+        for c in answer.citations:
+            out += [f"- {citation_line(c)}", f"  > {c.quote}"]
+    out += _markdown_sections(extra_blocks(brief))
+    out += ["", "## Sources", ""]
+    for s in brief.sources:
+        digest = f"`{s.sha256}`" if s.sha256 else "file not available"
+        out += [f"- **{s.doc_id}**: {source_line(s)}", f"  SHA-256: {digest}"]
+    return "\n".join(out) + "\n"
+
+
+def _markdown_sections(blocks: list[Block]) -> list[str]:
+    out: list[str] = []
+    for kind, text, _side in blocks:
+        if kind in ("h2", "h3"):
+            out += ["", f"{'##' if kind == 'h2' else '###'} {text}", ""]
+        elif kind == "meta":
+            out += [text, ""] if not out or out[-1] == "" else ["", text, ""]
+        elif kind == "item":
+            out.append(f"- **{text}**")
+        elif kind == "quote":
+            out.append(f"  > {text}")
+        else:
+            out.append(f"  - {text}")
+    return out
