@@ -18,7 +18,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from counterpoint.config import Settings, offline_environment  # noqa: E402
-from counterpoint.matrix_eval import render, score_matrix  # noqa: E402
+from counterpoint.evaluation.matrix_labels import render, score_matrix  # noqa: E402
 
 BUNDLED = ROOT / "corpus"
 BUNDLED_LABELS = ROOT / "tests" / "data" / "claims" / "hikvision_labels.toml"

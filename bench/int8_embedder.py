@@ -30,13 +30,8 @@ from counterpoint.embedding import (  # noqa: E402
     EMBED_BATCH_SIZE,
     bundled_model_path,
 )
-from counterpoint.evaluation import (  # noqa: E402
-    DEFAULT_K,
-    DEPTH,
-    load_questions,
-    retrieval_figures,
-    retrieval_trials,
-)
+from counterpoint.evaluation.figures import retrieval_figures, retrieval_trials  # noqa: E402
+from counterpoint.evaluation.run import DEFAULT_K, DEPTH, load_questions  # noqa: E402
 
 QUESTIONS = ROOT / "tests" / "data" / "eval_questions.toml"
 ROUNDS = 3

@@ -29,7 +29,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from counterpoint.config import SIDES, Settings, offline_environment  # noqa: E402
-from counterpoint.evaluation import load_questions, spread  # noqa: E402
+from counterpoint.evaluation.figures import spread  # noqa: E402
+from counterpoint.evaluation.run import load_questions  # noqa: E402
 
 QUESTIONS = ROOT / "tests" / "data" / "eval_questions.toml"
 

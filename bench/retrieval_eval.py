@@ -1,5 +1,5 @@
 """Recall of the evidence within 300 words per side: our pipeline against a plain LlamaIndex one
-(`counterpoint.baseline`), across chunk sizes and retrieval methods.
+(`counterpoint.evaluation.baseline`), across chunk sizes and retrieval methods.
 
 Run by hand: `.venv/bin/python bench/retrieval_eval.py [--sweep]`. `--sweep` re-ingests the seed
 corpus at several chunk sizes and compares dense, BM25 and fused retrieval (a few minutes).
@@ -17,9 +17,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from counterpoint.baseline import baseline  # noqa: E402
 from counterpoint.config import Settings, offline_environment  # noqa: E402
-from counterpoint.evaluation import Recall, evaluate, load_questions  # noqa: E402
+from counterpoint.evaluation.baseline import baseline  # noqa: E402
+from counterpoint.evaluation.figures import Recall, evaluate  # noqa: E402
+from counterpoint.evaluation.run import load_questions  # noqa: E402
 
 QUESTIONS = ROOT / "tests" / "data" / "eval_questions.toml"
 

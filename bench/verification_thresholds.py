@@ -17,7 +17,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from counterpoint.config import Settings, offline_environment  # noqa: E402
-from counterpoint.evaluation import load_questions  # noqa: E402
+from counterpoint.evaluation.run import load_questions  # noqa: E402
 from counterpoint.text import normalise  # noqa: E402
 
 

@@ -156,7 +156,8 @@ def _finish_ask(answer, streamed: str) -> None:  # noqa: ANN001 - a counterpoint
 def _eval(assistant, args: argparse.Namespace) -> int:  # noqa: ANN001
     from counterpoint.config import PROJECT_ROOT
     from counterpoint.errors import InputError
-    from counterpoint.evaluation import evaluate_assistant, render_table
+    from counterpoint.evaluation.report import render_table
+    from counterpoint.evaluation.run import evaluate_assistant
 
     if (args.limit is not None and args.limit < 1) or not 1 <= args.k <= 50:
         raise InputError("--limit must be at least 1 and --k between 1 and 50")

@@ -10,7 +10,7 @@ import sys
 
 import pytest
 
-from counterpoint.evaluation import (
+from counterpoint.evaluation.figures import (
     Trial,
     abstention,
     answer_figures,
@@ -19,10 +19,10 @@ from counterpoint.evaluation import (
     mean_reciprocal_rank,
     percentile,
     recall_at_k,
-    render_table,
     retrieval_figures,
     retrieval_trials,
 )
+from counterpoint.evaluation.report import render_table
 from counterpoint.models import Answer, Citation, SideFindings
 from tests.test_ingest import small_corpus
 

@@ -1,5 +1,6 @@
-"""Quality of the claims matrix: the scorer (counterpoint/matrix_eval.py) on small hand-built
-matrices, the hand labels of the bundled corpus, and the real engine against those labels."""
+"""Quality of the claims matrix: the scorer (counterpoint/evaluation/matrix_labels.py) on small
+hand-built matrices, the hand labels of the bundled corpus, and the real engine against those
+labels."""
 
 from __future__ import annotations
 
@@ -10,8 +11,8 @@ import pytest
 
 from counterpoint.assistant import Assistant
 from counterpoint.errors import InputError
+from counterpoint.evaluation.matrix_labels import MatrixScore, render, score_matrix
 from counterpoint.matrix.models import AllegationRow, ClaimRow, Matrix, Statement
-from counterpoint.matrix_eval import MatrixScore, render, score_matrix
 from counterpoint.text import normalise
 
 HIKVISION_LABELS = Path(__file__).parent / "data" / "claims" / "hikvision_labels.toml"

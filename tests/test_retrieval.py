@@ -7,7 +7,7 @@ import pytest
 
 from counterpoint.config import SIDES
 from counterpoint.errors import InputError
-from counterpoint.evaluation import evaluate
+from counterpoint.evaluation.figures import evaluate
 
 
 def test_search_returns_passages_from_both_sides_interleaved(seed_assistant):
@@ -34,7 +34,7 @@ def test_unknown_side_is_refused(seed_assistant):
 
 
 def test_evidence_recall_within_300_words_beats_the_plain_pipeline(seed_assistant, eval_questions):
-    from counterpoint.baseline import baseline
+    from counterpoint.evaluation.baseline import baseline
 
     def ours(question: str, side: str) -> list[str]:
         return [p.text for p in seed_assistant.retriever.retrieve(question, 10, side)[side]]

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from counterpoint.assistant import Assistant
+from counterpoint.evaluation.matrix_labels import MatrixScore, load_labels, render, score_matrix
 from counterpoint.matrix.models import Matrix
-from counterpoint.matrix_eval import MatrixScore, load_labels, render, score_matrix
 from tests.conftest import make_settings
 from tests.test_matrix_quality import misplaced_labels
 

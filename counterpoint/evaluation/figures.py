@@ -13,22 +13,17 @@ from __future__ import annotations
 
 import statistics
 import time
-import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from counterpoint.config import SIDES
 from counterpoint.text import normalise
 
 if TYPE_CHECKING:
-    from counterpoint.assistant import Assistant
     from counterpoint.models import Answer
 
 WORD_BUDGET = 300
-DEFAULT_K = 4  # the passages per side the answerer reads (COUNTERPOINT_TOP_K's default)
-DEPTH = 10  # length of the ranked lists MRR and the word budget are read from
 SideRetriever = Callable[[str, str], list[str]]  # (question, side) -> passage texts, ranked
 
 
@@ -62,11 +57,6 @@ class Recall:
             f"{s} {self.rate(s):.1%} ({self.hits[s]}/{self.total[s]})" for s in SIDES
         )
         return f"{name:<12} overall {self.rate():.1%}  {per_side}"
-
-
-def load_questions(path: Path) -> list[dict]:
-    """The `[[question]]` entries of an evaluation file."""
-    return tomllib.loads(path.read_text(encoding="utf-8"))["question"]
 
 
 def evaluate(questions: list[dict], retrieve: SideRetriever, budget: int = WORD_BUDGET) -> Recall:
@@ -248,143 +238,3 @@ def answer_figures(
             [q["kind"] for q in questions], [a.insufficient_evidence for a in answers]
         ),
     }
-
-
-# --- a run over a question file, and its table -------------------------------------------------
-
-
-def evaluate_assistant(
-    assistant: Assistant,
-    questions_file: Path,
-    limit: int | None = None,
-    k: int = DEFAULT_K,
-    with_baseline: bool = True,
-) -> dict[str, Any]:
-    """The `counterpoint eval` report: our retrieval and answers, and the baseline's retrieval
-    on the same questions, corpus and embedder."""
-    questions = _questions(questions_file)[:limit]
-    assistant.ensure_index()
-
-    def ours(question: str, side: str) -> list[str]:
-        found = assistant.retriever.retrieve(question, max(k, DEPTH), side)[side]
-        return [p.text for p in found]
-
-    assistant.retriever.retrieve("warm up", k)  # model and BM25 load outside the timings
-    trials, ours_ms = retrieval_trials(questions, ours)
-    report: dict[str, Any] = {
-        "questions": len(questions),
-        "evidence": len(trials),
-        "k": k,
-        "budget_words": WORD_BUDGET,
-        "depth": max(k, DEPTH),
-        "retrieval": {"ours": retrieval_figures(trials, k)},
-        "misses": {"ours": _misses(trials)},
-        "latency_ms": {"retrieve_ours": spread(ours_ms)},
-    }
-    if with_baseline:
-        _add_baseline(report, assistant, questions, k)
-    answers, ask_ms = _ask_all(assistant, questions)
-    report["answers"] = answer_figures(questions, answers, _stored_texts(assistant, answers))
-    report["latency_ms"]["ask"] = spread(ask_ms)
-    return report
-
-
-def _questions(path: Path) -> list[dict]:
-    from counterpoint.errors import InputError
-
-    try:
-        return load_questions(path)
-    except (OSError, tomllib.TOMLDecodeError, KeyError) as exc:
-        raise InputError(f"cannot read the questions in {path}: {exc}") from None
-
-
-def _add_baseline(report: dict, assistant: Assistant, questions: list[dict], k: int) -> None:
-    from counterpoint.baseline import BaselinePipeline
-
-    pipeline = BaselinePipeline.build(assistant.settings.corpus_dir, assistant.settings)
-    trials, timings = retrieval_trials(
-        questions, lambda question, side: pipeline.retrieve(question, side, report["depth"])
-    )
-    retrieval = report["retrieval"]
-    retrieval["baseline"] = retrieval_figures(trials, k)
-    retrieval["lead_points"] = lead_in_points(retrieval["ours"], retrieval["baseline"])
-    report["misses"]["baseline"] = _misses(trials)
-    report["latency_ms"]["retrieve_baseline"] = spread(timings)
-
-
-def _misses(trials: list[Trial]) -> list[str]:
-    return [f"{t.question_id}/{t.side}" for t in trials if t.rank is None]
-
-
-def _ask_all(assistant: Assistant, questions: list[dict]) -> tuple[list[Answer], list[float]]:
-    assistant.ask("warm up: what does the company say?", mode="extractive")
-    answers, timings = [], []
-    for question in questions:
-        started = time.perf_counter()
-        answers.append(assistant.ask(question["question"], mode="extractive"))
-        timings.append((time.perf_counter() - started) * 1000)
-    return answers, timings
-
-
-def _stored_texts(assistant: Assistant, answers: list[Answer]) -> dict[str, str]:
-    # Quotes are checked against the chunk as stored, not the copy carried in the answer.
-    ids = sorted({c.chunk_id for a in answers for c in a.citations})
-    if not ids:
-        return {}
-    found = assistant.store.collection.get(ids=ids, include=["documents"])
-    return dict(zip(found["ids"], found["documents"], strict=True))
-
-
-def render_table(report: dict[str, Any]) -> str:
-    """The report as plain-text tables: retrieval side by side, answers, latency."""
-    k, retrieval, answers = report["k"], report["retrieval"], report["answers"]
-    names = {
-        "recall_at_k": f"recall@{k}",
-        "recall_in_budget": "recall@300 words",
-        "mrr": "MRR",
-        "words_at_k": f"words in top {k}",
-    }
-    rows = [["retrieval", "side", "ours", "baseline", "lead (points)"]]
-    for figure, label in names.items():
-        for side in [*SIDES, "overall"]:
-            row = [label, side, _figure(figure, retrieval["ours"][side][figure])]
-            if "baseline" in retrieval:
-                row.append(_figure(figure, retrieval["baseline"][side][figure]))
-                lead = retrieval["lead_points"][side].get(figure)
-                row.append("" if lead is None else f"{lead:+.1f}")
-            rows.append(row)
-    facts, quotes = answers["facts_present"], answers["quotes_verbatim"]
-    both, abstain = answers["contested_both_sides"], answers["abstention"]
-    answer_rows = [
-        ["answers (extractive)", *SIDES, "overall"],
-        ["expected facts quoted", *(f"{v['share']:.1%} of {v['n']}" for v in facts.values())],
-        ["quotes verbatim in chunk", *(f"{v['share']:.1%} of {v['n']}" for v in quotes.values())],
-        ["contested, both sides", "", "", f"{both['share']:.1%} of {both['n']}"],
-        ["abstention precision", "", "", f"{abstain['precision']:.1%} of {abstain['abstained']}"],
-        ["abstention recall", "", "", f"{abstain['recall']:.1%} of {abstain['unanswerable']}"],
-    ]
-    latency_rows = [["latency, warm (ms)", "median", "p95", "n"]] + [
-        [name.replace("_", " "), f"{t['median']:.1f}", f"{t['p95']:.1f}", str(t["n"])]
-        for name, t in report["latency_ms"].items()
-    ]
-    title = (
-        f"{report['questions']} questions, {report['evidence']} evidence excerpts; k={k}, "
-        f"budget {report['budget_words']} words, ranked lists of {report['depth']}"
-    )
-    return "\n\n".join([title, *map(_table, (rows, answer_rows, latency_rows))])
-
-
-def _figure(name: str, value: float) -> str:
-    return {"mrr": f"{value:.3f}", "words_at_k": f"{value:.0f}"}.get(name, f"{value:.1%}")
-
-
-def _table(rows: list[list[str]]) -> str:
-    """Left-aligned first column, right-aligned figures."""
-    widths = [max(len(row[i]) for row in rows if i < len(row)) for i in range(len(rows[0]))]
-    return "\n".join(
-        "  ".join(
-            cell.ljust(w) if i == 0 else cell.rjust(w)
-            for i, (cell, w) in enumerate(zip(row, widths, strict=False))
-        )
-        for row in rows
-    )

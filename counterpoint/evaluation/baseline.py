@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from counterpoint.config import PROJECT_ROOT, Settings, offline_environment
-from counterpoint.evaluation import Recall, evaluate
+from counterpoint.evaluation.figures import Recall, evaluate
 
 if TYPE_CHECKING:
     from llama_index.core import VectorStoreIndex
