@@ -137,7 +137,8 @@ def indexed_assistant(data_dir: Path, embedder: Any = None, identity: str | None
     """An Assistant over a fresh index of the seed corpus in `data_dir`, with `embedder` (and
     its `identity` on the store) in place of the configured one when given."""
     from counterpoint.assistant import Assistant
-    from counterpoint.store import ChunkStore, open_client
+    from counterpoint.chroma import open_client
+    from counterpoint.store import ChunkStore
 
     settings = Settings(_env_file=None, COUNTERPOINT_DATA_DIR=data_dir, CHROMA_HOST="")
     assistant = Assistant(settings, notify=lambda m: None)

@@ -57,8 +57,9 @@ class Assistant:
         return self._open_store(rebuild=False)
 
     def _open_store(self, rebuild: bool):  # noqa: ANN202
+        from counterpoint.chroma import open_client
         from counterpoint.embedding import embedder_identity
-        from counterpoint.store import ChunkStore, open_client
+        from counterpoint.store import ChunkStore
 
         client = open_client(self.settings)
         return ChunkStore(client, self.settings, embedder_identity(self.settings), rebuild)

@@ -14,9 +14,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from counterpoint.chroma import store_errors
 from counterpoint.config import Settings
 from counterpoint.errors import InputError
-from counterpoint.store import store_errors
 
 if TYPE_CHECKING:
     from PIL.Image import Image

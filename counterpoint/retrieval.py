@@ -11,9 +11,7 @@ hold that many, they are its nearest chunks, in the same order a filtered query 
 query asks for ids only and the chunks come from the BM25 corpora already in memory: fetching
 400 chunks' metadata from Chroma costs ten times the search.
 
-A chunk ranked right after its neighbour in the document joins the neighbour's passage: the
-reader sees continuous text, the overlap once (`Passage.chunk_ids` lists the chunks, and a
-citation points to the stored chunk that holds its quote).
+The fusion, and the joining of neighbouring chunks into one passage, are `counterpoint.fusion`.
 """
 
 from __future__ import annotations
@@ -23,6 +21,7 @@ from typing import TYPE_CHECKING
 
 from counterpoint.config import SIDES
 from counterpoint.errors import InputError
+from counterpoint.fusion import fuse, hit_passage, merge_neighbours
 from counterpoint.models import Passage
 
 if TYPE_CHECKING:
@@ -34,10 +33,8 @@ if TYPE_CHECKING:
 
     from counterpoint.store import ChunkStore
 
-RRF_K = 60.0  # the constant of reciprocal-rank fusion (Cormack et al.; llama-index's too)
 CANDIDATES_PER_RETRIEVER = 25  # per retriever; so up to 50 fused, the CLI's --k limit
 MERGE_CHUNKS = 2  # chunks in one passage at most (3 and more: no better, bench/RESULTS.md)
-MAX_GAP = 2  # characters between neighbouring chunks that do not overlap (a paragraph break)
 # One unfiltered query's results, split by side: a side with 25 of the 400 (over 6% of the
 # chunks) needs no filtered query; ids only, 400 cost about 4 ms more than 200 at 100k chunks.
 SHARED_DENSE_RESULTS = 400
@@ -84,7 +81,7 @@ class HybridRetriever:
             found[name] = (
                 merge_neighbours(fused, k, self.merge_chunks)
                 if self.merge_chunks > 1
-                else [_passage(hit, 0) for hit in fused[:k]]
+                else [hit_passage(hit, 0) for hit in fused[:k]]
             )
         return found
 
@@ -235,137 +232,3 @@ def check_side(side: str) -> str:
     if side not in SIDES:
         raise InputError(f"unknown side '{side}': use one of {', '.join(SIDES)}")
     return side
-
-
-def _passage(hit: NodeWithScore, rank: int) -> Passage:
-    # A fused score of 1.0 means ranked first by both retrievers.
-    best = 2.0 / (RRF_K + 1.0)
-    return node_passage(hit.node, rank, round(min((hit.score or 0.0) / best, 1.0), 4))
-
-
-def node_passage(node: BaseNode, rank: int = 0, score: float = 0.0) -> Passage:
-    """A stored chunk as a one-chunk `Passage`, from the metadata the ingest step wrote."""
-    meta, text = node.metadata, node.get_content()
-    return Passage(
-        rank=rank,
-        score=score,
-        side=str(meta.get("side", "")),
-        doc_id=str(meta.get("doc_id", "")),
-        title=str(meta.get("title", "")),
-        page=meta.get("page"),
-        page_end=meta.get("page_end"),
-        chunk_id=node.node_id,
-        text=text,
-        chunk_ids=[node.node_id],
-        chunk_spans=[(0, len(text))],
-        chunk_pages=[meta.get("page")],
-        section=str(meta.get("section", "")),
-        publisher=str(meta.get("publisher", "")),
-        date=str(meta.get("date", "")),
-    )
-
-
-def fuse(rankings: list[list[NodeWithScore]]) -> list[NodeWithScore]:
-    """Reciprocal-rank fusion: each chunk scores the sum of 1 / (RRF_K + rank) over the rankings
-    (rank from 0), best first; ties keep the order of first appearance.
-
-    The formula of llama-index's `QueryFusionRetriever`, done here because that class runs its
-    retrievers itself, one query each: it cannot fuse dense candidates already fetched for both
-    sides by one shared query.
-    """
-    from llama_index.core.schema import NodeWithScore
-
-    scores: dict[str, float] = {}
-    nodes = {}
-    for ranking in rankings:
-        ordered = sorted(ranking, key=lambda hit: hit.score or 0.0, reverse=True)
-        for rank, hit in enumerate(ordered):
-            nodes[hit.node.node_id] = hit.node
-            scores[hit.node.node_id] = scores.get(hit.node.node_id, 0.0) + 1.0 / (rank + RRF_K)
-    best = sorted(scores, key=scores.__getitem__, reverse=True)
-    return [NodeWithScore(node=nodes[key], score=scores[key]) for key in best]
-
-
-# --- neighbouring chunks read as one passage ---------------------------------------------------
-
-
-@dataclass
-class _Run:
-    """Neighbouring chunks of one document version, in document order, with their best score."""
-
-    hits: list[NodeWithScore]
-
-    @property
-    def key(self) -> tuple[str, str]:
-        meta = self.hits[0].node.metadata
-        return str(meta.get("doc_id", "")), str(meta.get("doc_hash", ""))
-
-    @property
-    def start(self) -> int:
-        return int(self.hits[0].node.metadata.get("start_char", -1))
-
-    @property
-    def end(self) -> int:
-        return int(self.hits[-1].node.metadata.get("end_char", -1))
-
-
-def merge_neighbours(fused: list[NodeWithScore], k: int, most: int) -> list[Passage]:
-    """The `k` best passages, where a chunk that is the document neighbour of the chunk ranked
-    just before it joins that chunk's passage (up to `most` chunks): the reader gets
-    continuous text with the overlap once, and no text moves ahead of text ranked above it.
-    Passages are final once the next one starts, so the first k of a longer list are the same.
-    """
-    runs: list[_Run] = []
-    for hit in fused:
-        if runs and len(runs[-1].hits) < most and _touches(runs[-1], hit):
-            runs[-1].hits = sorted([*runs[-1].hits, hit], key=_start)
-        elif len(runs) < k:
-            runs.append(_Run([hit]))
-        else:
-            break
-    return [_joined(run) for run in runs]
-
-
-def _start(hit: NodeWithScore) -> int:
-    return int(hit.node.metadata["start_char"])
-
-
-def _touches(run: _Run, hit: NodeWithScore) -> bool:
-    """The chunk overlaps the run or follows/precedes it with at most a line break between."""
-    meta = hit.node.metadata
-    if "start_char" not in meta or (str(meta.get("doc_id")), str(meta.get("doc_hash"))) != run.key:
-        return False
-    start, end = int(meta["start_char"]), int(meta["end_char"])
-    return start <= run.end + MAX_GAP and end >= run.start - MAX_GAP
-
-
-def _joined(run: _Run) -> Passage:
-    """One passage of the run's chunks: the overlap once, a gap (whitespace the chunker left
-    out) as line breaks, so that no sentence runs across two chunks."""
-    if len(run.hits) == 1:
-        return _passage(run.hits[0], 0)
-    best = _passage(max(run.hits, key=lambda hit: hit.score or 0.0), 0)
-    text, spans, end = "", [], _start(run.hits[0])
-    for hit in run.hits:
-        chunk, start = hit.node.get_content(), _start(hit)
-        if start < end:  # overlap: the text already ends with the chunk's head
-            at = len(text) - (end - start)
-            text = text[:at] + chunk
-        else:
-            at = len(text) + start - end
-            text += "\n" * (start - end) + chunk
-        spans.append((at, at + len(chunk)))
-        end = start + len(chunk)
-    head, tail = run.hits[0].node.metadata, run.hits[-1].node.metadata
-    return best.model_copy(
-        update={
-            "text": text,
-            "chunk_id": run.hits[0].node.node_id,
-            "chunk_ids": [hit.node.node_id for hit in run.hits],
-            "chunk_spans": spans,
-            "chunk_pages": [hit.node.metadata.get("page") for hit in run.hits],
-            "page": head.get("page"),
-            "page_end": tail.get("page_end"),
-            "section": str(head.get("section", "")),
-        }
-    )

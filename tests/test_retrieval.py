@@ -90,7 +90,7 @@ def _neighbours(assistant):
 def test_neighbours_ranked_one_after_the_other_are_one_passage_with_the_overlap_once(
     seed_assistant,
 ):
-    from counterpoint.retrieval import merge_neighbours
+    from counterpoint.fusion import merge_neighbours
 
     second, first, far = _neighbours(seed_assistant)
     joined, alone = merge_neighbours([second, first, far], k=2, most=2)
@@ -106,7 +106,7 @@ def test_neighbours_ranked_one_after_the_other_are_one_passage_with_the_overlap_
 
 
 def test_neighbours_ranked_apart_stay_separate_passages(seed_assistant):
-    from counterpoint.retrieval import merge_neighbours
+    from counterpoint.fusion import merge_neighbours
 
     second, first, far = _neighbours(seed_assistant)
     passages = merge_neighbours([second, far, first], k=3, most=2)
@@ -115,7 +115,7 @@ def test_neighbours_ranked_apart_stay_separate_passages(seed_assistant):
 
 def test_a_quote_from_a_joined_passage_cites_the_stored_chunk_that_holds_it(seed_assistant):
     from counterpoint.answer.citations import citation_for, sentences
-    from counterpoint.retrieval import merge_neighbours
+    from counterpoint.fusion import merge_neighbours
 
     second, first, far = _neighbours(seed_assistant)
     joined = merge_neighbours([second, first], k=1, most=2)[0]

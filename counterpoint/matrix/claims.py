@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from counterpoint.answer.citations import Sentence, sentences
+from counterpoint.fusion import node_passage
 from counterpoint.matrix.cues import (
     ACTOR,
     ALLEGATION_PROTOTYPES,
@@ -38,7 +39,6 @@ from counterpoint.matrix.furniture import Region, end_matter, is_prose, region_a
 from counterpoint.matrix.models import Statement
 from counterpoint.matrix.vectors import SentenceVectors
 from counterpoint.models import Passage
-from counterpoint.retrieval import node_passage
 
 if TYPE_CHECKING:
     from llama_index.core.base.embeddings.base import BaseEmbedding

@@ -19,9 +19,9 @@ from typing import TYPE_CHECKING
 
 from counterpoint.answer.citations import sentences
 from counterpoint.config import SIDES
+from counterpoint.fusion import node_passage
 from counterpoint.matrix.models import Timeline, TimelineEvent
 from counterpoint.models import Passage
-from counterpoint.retrieval import node_passage
 from counterpoint.text import normalise
 
 if TYPE_CHECKING:

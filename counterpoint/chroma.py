@@ -1,0 +1,114 @@
+"""The Chroma client: an embedded `PersistentClient` by default, an `HttpClient` when
+`CHROMA_HOST` is set; and every client failure as a `StoreError` that says what to check.
+
+Against a server a failure names the server and the likely cause (is it running, is the token
+right, did it answer in time); chromadb's own errors are many and unrelated types.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from counterpoint.config import Settings, offline_environment
+from counterpoint.errors import StoreError
+
+# chromadb's HttpClient waits forever by default; a stalled server must not hang a question.
+_CONNECT_TIMEOUT_S = 5.0
+_REQUEST_TIMEOUT_S = 120.0
+
+
+@contextmanager
+def store_errors(action: str, settings: Settings | None = None) -> Iterator[None]:
+    """Turn any client failure into a `StoreError` that says what was being done."""
+    try:
+        yield
+    except StoreError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - chromadb raises many unrelated types
+        raise StoreError(describe_failure(exc, action, settings)) from None
+
+
+def describe_failure(exc: Exception, action: str, settings: Settings | None = None) -> str:
+    """A one-line message for a Chroma failure, naming the server and what to check."""
+    import httpx
+
+    server = settings.chroma_host if settings else None
+    where = f"the Chroma server at {server}:{settings.chroma_port}" if settings and server else ""
+    if where and _is_auth_failure(exc):
+        if settings and settings.chroma_auth_token:
+            return f"{where} refused CHROMA_AUTH_TOKEN while {action}: check the token"
+        return f"{where} requires a token: set CHROMA_AUTH_TOKEN"
+    transport = _transport_error(exc)
+    if where and isinstance(transport, httpx.TimeoutException):
+        return f"{where} did not answer in time while {action}"
+    if where and transport is not None:
+        return (
+            f"cannot reach {where} while {action} ({transport or type(transport).__name__}); "
+            "is it running? (CHROMA_HOST, CHROMA_PORT)"
+        )
+    return f"Chroma failed while {action}: {type(exc).__name__}: {exc}"
+
+
+def _transport_error(exc: BaseException | None) -> Exception | None:
+    # chromadb wraps a refused connection in a ValueError at connect time; the cause says why.
+    import httpx
+
+    while exc is not None:
+        if isinstance(exc, httpx.TransportError):
+            return exc
+        exc = exc.__cause__ or exc.__context__
+    return None
+
+
+def _is_auth_failure(exc: Exception) -> bool:
+    from chromadb.errors import AuthorizationError, ChromaAuthError
+
+    if isinstance(exc, AuthorizationError | ChromaAuthError):
+        return True
+    # A proxy that answers in plain text reaches us as a bare Exception holding the body.
+    text = str(exc).lower()
+    return type(exc) is Exception and ("unauthorized" in text or "forbidden" in text)
+
+
+def collection_names(client: Any, settings: Settings) -> list[str]:
+    """The names of the collections the client holds."""
+    with store_errors("listing collections", settings):
+        return [getattr(c, "name", c) for c in client.list_collections()]
+
+
+def open_client(settings: Settings) -> Any:
+    """A Chroma client for the configured deployment: embedded by default, else a server."""
+    offline_environment()
+    import chromadb
+    from chromadb.config import Settings as ChromaSettings
+
+    chroma_settings = ChromaSettings(anonymized_telemetry=False)
+    if not settings.chroma_host:
+        settings.chroma_path.mkdir(parents=True, exist_ok=True)
+        with store_errors(f"opening {settings.chroma_path}"):
+            return chromadb.PersistentClient(str(settings.chroma_path), settings=chroma_settings)
+    headers = {}
+    if settings.chroma_auth_token:
+        headers["Authorization"] = f"Bearer {settings.chroma_auth_token.get_secret_value()}"
+    with store_errors("connecting", settings):
+        client = chromadb.HttpClient(
+            host=settings.chroma_host,
+            port=settings.chroma_port,
+            headers=headers,
+            settings=chroma_settings,
+        )
+        _set_timeouts(client)
+        client.heartbeat()
+    return client
+
+
+def _set_timeouts(client: Any) -> None:
+    # chromadb exposes no timeout setting; its httpx session is reached through private
+    # attributes, so this is skipped quietly if a future chromadb moves them.
+    import httpx
+
+    session = getattr(getattr(client, "_server", None), "_session", None)
+    if isinstance(session, httpx.Client):
+        session.timeout = httpx.Timeout(_REQUEST_TIMEOUT_S, connect=_CONNECT_TIMEOUT_S)
