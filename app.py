@@ -13,6 +13,14 @@ from counterpoint.errors import CounterpointError
 from ui import chat, claims, compare, corpus, sidebar, timeline
 from ui.style import inject_css
 
+TABS = [
+    ":material/forum: Ask",
+    ":material/compare_arrows: Compare sides",
+    ":material/folder_open: Corpus",
+    ":material/fact_check: Claims",
+    ":material/timeline: Timeline",
+]
+
 
 @st.cache_resource(show_spinner="Loading the embedder and the index...")
 def load_assistant(_settings: Settings, key: str):  # noqa: ANN201 - an Assistant
@@ -52,26 +60,12 @@ def main() -> None:
             chat.reset()
     question = st.chat_input("Ask about the company, e.g. Is it exposed to sanctions?")
     question = question or st.session_state.pop("pending", None)
+    # on_change="rerun", so that the matrix is built only when its tab is opened
     ask_tab, compare_tab, corpus_tab, claims_tab, timeline_tab = st.tabs(
-        [
-            ":material/forum: Ask",
-            ":material/compare_arrows: Compare sides",
-            ":material/folder_open: Corpus",
-            ":material/fact_check: Claims",
-            ":material/timeline: Timeline",
-        ],
-        key="tab",
-        on_change="rerun",  # so that the matrix is built only when its tab is opened
+        TABS, key="tab", on_change="rerun"
     )
     with ask_tab:
-        intro = st.empty()  # replaced at once when a question arrives, not left greyed out
-        if not chat.turns() and not question:
-            with intro.container():
-                chat.show_starters()
-        for index, answer in enumerate(chat.turns()):
-            chat.show_turn(index, answer, assistant)
-        if question:
-            chat.ask(question, assistant)
+        chat.show_chat(assistant, question)
     with compare_tab:
         latest = question or (chat.turns()[-1].question if chat.turns() else None)
         compare.show_compare(assistant, latest, filters)

@@ -25,7 +25,13 @@ def build_parser() -> argparse.ArgumentParser:
     """The command-line interface of shared/DESIGN.md."""
     parser = _Parser(prog="counterpoint", description=__doc__.splitlines()[0])
     commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    _question_commands(commands)
+    _report_commands(commands)
+    return parser
 
+
+def _question_commands(commands: argparse._SubParsersAction) -> None:
+    """ingest, search and ask."""
     ingest = commands.add_parser("ingest", help="index the corpus (or add files with --side)")
     ingest.add_argument("files", nargs="*", type=Path, help="files outside the manifest")
     ingest.add_argument("--side", choices=SIDES, help="side of the FILES given")
@@ -45,6 +51,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     ask.add_argument("--json", action="store_true", help="print one JSON object")
 
+
+def _report_commands(commands: argparse._SubParsersAction) -> None:
+    """eval, claims, allegations and timeline."""
     evaluate = commands.add_parser("eval", help="score retrieval and answers, next to a baseline")
     evaluate.add_argument("--questions", type=Path, help="question file (default: the bundled set)")
     evaluate.add_argument("--limit", type=int, help="only the first N questions")
@@ -63,7 +72,6 @@ def build_parser() -> argparse.ArgumentParser:
     timeline = commands.add_parser("timeline", help="dated events of both sides, oldest first")
     timeline.add_argument("--side", help="only this side: company or critic")
     timeline.add_argument("--json", action="store_true", help="print one JSON object")
-    return parser
 
 
 def _matrix_flags(command: argparse.ArgumentParser) -> None:

@@ -56,6 +56,18 @@ def reset() -> None:
         st.session_state.pop(key, None)
 
 
+def show_chat(assistant, question: str | None) -> None:  # noqa: ANN001 - an Assistant
+    """The Ask tab: starters for an empty conversation, the turns so far, then the new one."""
+    intro = st.empty()  # replaced at once when a question arrives, not left greyed out
+    if not turns() and not question:
+        with intro.container():
+            show_starters()
+    for index, answer in enumerate(turns()):
+        show_turn(index, answer, assistant)
+    if question:
+        ask(question, assistant)
+
+
 def show_starters() -> None:
     """Clickable opening questions for an empty conversation."""
     st.markdown("#### What do you need to know about the company?")

@@ -21,8 +21,8 @@ from counterpoint.matrix.models import (
     Matrix,
     Statement,
 )
+from ui.cache import index_key
 from ui.style import badge, md_escape
-from ui.timeline import index_key
 
 RELATION_LOOK = {  # Streamlit badge colour and the words that name the label
     "contested": ("red", "CONTESTED"),

@@ -126,8 +126,9 @@ def build_brief(assistant, answers: list[Answer], **extras: Any) -> Brief:  # no
 def _extras(assistant, documents: dict) -> dict[str, Any]:  # noqa: ANN001
     # The timeline is quick and cached; the matrix is included only once the Claims tab has
     # built it, so that an export never waits minutes for it.
+    from ui.cache import index_key
     from ui.claims import built_matrix
-    from ui.timeline import cached_timeline, index_key
+    from ui.timeline import cached_timeline
 
     key = index_key(assistant, documents)
     matrix = built_matrix(assistant, documents)

@@ -6,8 +6,6 @@ documents' own sentences; the chart marks them by shape and the table says which
 
 from __future__ import annotations
 
-import hashlib
-import json
 from calendar import monthrange
 from typing import Any
 
@@ -15,6 +13,7 @@ import streamlit as st
 
 from counterpoint.errors import CounterpointError
 from counterpoint.matrix.models import Timeline, TimelineEvent
+from ui.cache import index_key
 from ui.style import SIDE_LOOK, SIDE_NAMES, badge
 
 KIND_NAMES = {
@@ -23,18 +22,6 @@ KIND_NAMES = {
     "event": "dated event",
 }
 DATE_FROM = {"manifest": "corpus manifest", "text": "document text"}
-
-
-def index_key(assistant, documents: dict[str, dict[str, Any]]) -> str:  # noqa: ANN001
-    """Which index this is and which document versions it holds: a cache key for the page."""
-    settings = assistant.settings
-    state = [
-        str(settings.data_dir),
-        settings.chroma_host or "",
-        settings.collection,
-        sorted((doc_id, str(meta.get("doc_hash", ""))) for doc_id, meta in documents.items()),
-    ]
-    return hashlib.sha256(json.dumps(state).encode()).hexdigest()[:16]
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
