@@ -20,6 +20,10 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 BUNDLED_EMBED_MODEL = "bundled-minilm"
 SIDES: tuple[str, ...] = ("company", "critic")
 Side = Literal["company", "critic"]
+# Each side's colour on the page and in the brief (and "both" for where they meet); the page
+# also names the side in words, never by colour alone. .streamlit/config.toml gives Streamlit's
+# blue, orange and violet these values, so its badges match (tests/test_app.py checks it).
+SIDE_COLOURS = {"company": "#1D5FA8", "critic": "#B4530A", "both": "#6741A8"}
 
 
 class Settings(BaseSettings):

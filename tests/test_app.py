@@ -259,3 +259,15 @@ def test_citation_markers_carry_their_side_and_flag_unverified_quotes():
     assert ":blue-badge[1]" in marked and ":orange-badge[2]" in marked
     assert ":red-badge[⚠ 3 unverified]" in marked and "[9]" in marked
     assert "\\$5" in marked and "&lt;b>" in marked  # quoted text never turns into markup
+
+
+def test_the_page_hides_deploy_and_themes_streamlit_in_the_sides_colours():
+    import tomllib
+
+    from counterpoint.config import SIDE_COLOURS
+
+    config = tomllib.loads((Path(APP).parent / ".streamlit" / "config.toml").read_text())
+    assert config["client"]["toolbarMode"] == "viewer"  # no Deploy button
+    theme = config["theme"]
+    names = {"company": "blueColor", "critic": "orangeColor", "both": "violetColor"}
+    assert {side: theme[name] for side, name in names.items()} == SIDE_COLOURS

@@ -4,26 +4,31 @@ from __future__ import annotations
 
 import html
 import re
+from string import Template
 
 import streamlit as st
 
-# Streamlit badge colour, the same hue as CSS, an icon and the word that names the side.
+from counterpoint.config import SIDE_COLOURS
+
+# Streamlit badge colour (themed to SIDE_COLOURS in .streamlit/config.toml), the same colour for
+# CSS, an icon and the word that names the side.
 SIDE_LOOK = {
-    "company": ("blue", "#1D5FA8", ":material/apartment:", "COMPANY"),
-    "critic": ("orange", "#B4530A", ":material/campaign:", "CRITIC"),
-    "both": ("violet", "#6741A8", ":material/compare_arrows:", "BOTH SIDES"),
+    "company": ("blue", SIDE_COLOURS["company"], ":material/apartment:", "COMPANY"),
+    "critic": ("orange", SIDE_COLOURS["critic"], ":material/campaign:", "CRITIC"),
+    "both": ("violet", SIDE_COLOURS["both"], ":material/compare_arrows:", "BOTH SIDES"),
 }
 SIDE_NAMES = {"company": "Company", "critic": "Critics"}
 
-CSS = """
+# $company, $critic, $both: the side colours; the light backgrounds are tints of them.
+CSS = Template("""
 <style>
 .block-container {padding-top: 3.6rem; max-width: 1180px;}
 [class*="st-key-part-"] {border-left-width: 5px !important; border-radius: 6px;}
-[class*="st-key-part-company"] {border-left-color: #1D5FA8 !important; background: #F5F9FE;}
-[class*="st-key-part-critic"] {border-left-color: #B4530A !important; background: #FEF8F3;}
-[class*="st-key-part-both"] {border-left-color: #6741A8 !important; background: #F8F6FD;}
-[class*="st-key-hit-company"] {border-top: 3px solid #1D5FA8 !important;}
-[class*="st-key-hit-critic"] {border-top: 3px solid #B4530A !important;}
+[class*="st-key-part-company"] {border-left-color: $company !important; background: #F5F9FE;}
+[class*="st-key-part-critic"] {border-left-color: $critic !important; background: #FEF8F3;}
+[class*="st-key-part-both"] {border-left-color: $both !important; background: #F8F6FD;}
+[class*="st-key-hit-company"] {border-top: 3px solid $company !important;}
+[class*="st-key-hit-critic"] {border-top: 3px solid $critic !important;}
 .cp-passage {font-family: Georgia, 'Times New Roman', serif; font-size: 0.98rem;
   line-height: 1.6; background: #FFFFFF; border: 1px solid #E3E5EA; border-radius: 6px;
   padding: 0.8rem 1rem; color: #1F2328;}
@@ -47,7 +52,7 @@ CSS = """
 .cp-bar span {display: block; height: 4px; border-radius: 2px;}
 [class*="st-key-starter-card"] p {font-size: 0.92rem;}
 </style>
-"""
+""").substitute(SIDE_COLOURS)
 
 
 def inject_css() -> None:

@@ -12,7 +12,6 @@ if TYPE_CHECKING:
     from counterpoint.models import Citation
 
 SIDE_LABELS = {"company": "COMPANY", "critic": "CRITIC"}
-SIDE_COLOURS = {"company": "#1D5FA8", "critic": "#B4530A"}  # as on the page: blue, orange
 HEADING_SIDES = {
     "What the company says": "company",
     "What critics say": "critic",

@@ -6,7 +6,6 @@ import io
 from typing import TYPE_CHECKING, Any
 
 from counterpoint.brief.blocks import (
-    SIDE_COLOURS,
     answer_blocks,
     citation_line,
     extra_blocks,
@@ -14,6 +13,7 @@ from counterpoint.brief.blocks import (
     side_heading,
     source_line,
 )
+from counterpoint.config import SIDE_COLOURS
 
 if TYPE_CHECKING:
     from counterpoint.brief.model import Brief
@@ -70,7 +70,7 @@ def _pdf_block(kind: str, value: Any, st: dict[str, Any], width: float) -> Any:
 
     if kind == "heading":
         text, side = side_heading(value)
-        colour = SIDE_COLOURS.get(side, "#5B3E96")
+        colour = SIDE_COLOURS.get(side, SIDE_COLOURS["both"])
         return Paragraph(f'<font color="{colour}"><b>{_xml(text)}</b></font>', st["Heading4"])
     if kind == "table":
         rows = [[Paragraph(_runs_xml(cell), st["Small"]) for cell in row] for row in value]
