@@ -1,4 +1,4 @@
-"""Evaluation on a question set with gold evidence: retrieval and answers, ours against a baseline.
+"""The figures of an evaluation on a question set with gold evidence: retrieval and answers.
 
 Retrieval is scored per side on ranked passage lists: recall@k (the evidence is in one of the
 first k passages), recall within a budget of 300 words (the evidence is in the first 300 words of
