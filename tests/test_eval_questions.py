@@ -1,4 +1,5 @@
-"""Checks the retrieval evaluation set (tests/data/eval_questions.toml) against the corpus.
+"""Checks the evaluation sets (tests/data/eval_questions.toml; second_corpus/eval_questions.toml)
+against their corpora: evidence, hand-labelled answers, meetings and attribution labels.
 
 Stdlib only: the set must stay valid however the rest of the project is installed.
 """
@@ -107,3 +108,198 @@ def test_every_fact_is_part_of_its_evidence_excerpt():
 def test_enough_answers_have_expected_facts():
     facts = [f for q in questions() for e in q.get("evidence", []) for f in e.get("facts", [])]
     assert len(facts) >= MIN_FACTS
+
+
+# --- hand labels of the answers: both question sets --------------------------------------------
+# Each set: its questions, the raw documents of each side and its attribution labels (the critic
+# sentences that are the company's own words). Answers are matched the way the evaluation matches
+# quotes (counterpoint.evaluation.normalise: ASCII letters and digits only).
+
+SECOND_CORPUS_DIR = HERE / "data" / "second_corpus"
+QUESTION_SETS = {
+    "hikvision": {
+        "questions": QUESTIONS_FILE,
+        "documents": {
+            "company": [CORPUS_DIR / "hikvision-esg-report-2020.txt"],
+            "critic": [CORPUS_DIR / "ipvm-hikvision-prc-human-rights-law-2019.txt"],
+        },
+        "attribution": HERE / "data" / "attribution_labels.toml",
+    },
+    "quillmere": {
+        "questions": SECOND_CORPUS_DIR / "eval_questions.toml",
+        "documents": {
+            "company": [SECOND_CORPUS_DIR / "quillmere-sustainability-report-2022.md"],
+            "critic": [
+                SECOND_CORPUS_DIR / "harvest-ledger-quillmere-cocoa-2023.txt",
+                SECOND_CORPUS_DIR / "northern-courier-quillmere-data-2023.html",
+            ],
+        },
+        "attribution": SECOND_CORPUS_DIR / "attribution_labels.toml",
+    },
+}
+SECOND_MIN_PER_KIND = {"company": 12, "critic": 8, "contested": 8, "unanswerable": 6}
+MEETINGS = {"disputed", "consistent", "no_direct_engagement"}
+
+
+def eval_normalise(text: str) -> str:
+    """The evaluation's normalisation: lowercase, ASCII letters and digits only."""
+    return re.sub(r"[^a-z0-9]", "", text.lower())
+
+
+@cache
+def document_text(path: Path) -> str:
+    """A document's raw text; an HTML page with its tags stripped."""
+    raw = path.read_text(encoding="utf-8")
+    return re.sub(r"<[^>]+>", " ", raw) if path.suffix in {".html", ".htm"} else raw
+
+
+@cache
+def question_set(name: str) -> tuple[dict, ...]:
+    with QUESTION_SETS[name]["questions"].open("rb") as f:
+        return tuple(tomllib.load(f)["question"])
+
+
+@cache
+def attribution(name: str) -> dict:
+    with QUESTION_SETS[name]["attribution"].open("rb") as f:
+        return tomllib.load(f)
+
+
+def sides_holding(name: str, text: str) -> list[str]:
+    """The sides whose documents contain the text (normalised)."""
+    wanted = eval_normalise(text)
+    return [
+        side
+        for side, paths in QUESTION_SETS[name]["documents"].items()
+        if any(wanted in eval_normalise(document_text(p)) for p in paths)
+    ]
+
+
+def overlaps(a: str, b: str) -> bool:
+    """One text contains the other, normalised (how a quote is matched to an answer label)."""
+    a, b = eval_normalise(a), eval_normalise(b)
+    return a in b or b in a
+
+
+def test_second_set_is_well_formed():
+    qs = question_set("quillmere")
+    ids = [q["id"] for q in qs]
+    assert len(ids) == len(set(ids)), "duplicate ids"
+    counts = Counter(q["kind"] for q in qs)
+    for kind, minimum in SECOND_MIN_PER_KIND.items():
+        assert counts[kind] >= minimum, f"{kind}: {counts[kind]} < {minimum}"
+    for q in qs:
+        assert q["kind"] in SECOND_MIN_PER_KIND, f"{q['id']}: unknown kind {q['kind']!r}"
+        evidence = q.get("evidence", [])
+        sides = {e["side"] for e in evidence}
+        if q["kind"] == "unanswerable":
+            assert not evidence, f"{q['id']}: unanswerable but has evidence"
+        elif q["kind"] == "contested":
+            assert sides == {"company", "critic"}, f"{q['id']}: contested needs both sides"
+        else:
+            assert sides == {q["kind"]}, f"{q['id']}: evidence from {sides}"
+        for e in evidence:
+            words = len(re.findall(r"\S+", e["text"]))
+            assert MIN_WORDS <= words <= MAX_WORDS, f"{q['id']}: {words} words: {e['text']}"
+            assert e["side"] in sides_holding("quillmere", e["text"]), f"{q['id']}: {e['text']}"
+            for fact in e.get("facts", []):
+                assert fact.strip() and normalise(fact) in normalise(e["text"]), (
+                    f"{q['id']}: {fact}"
+                )
+
+
+def test_every_answer_is_verbatim_in_its_side_only():
+    wrong = [
+        f"{name} {q['id']} ({a['side']}, found in {sides_holding(name, a['text'])}): {a['text']}"
+        for name in QUESTION_SETS
+        for q in question_set(name)
+        for a in q.get("answers", [])
+        if sides_holding(name, a["text"]) != [a["side"]]
+    ]
+    assert not wrong, "answers not in (only) their side's documents:\n" + "\n".join(wrong)
+
+
+def test_answers_are_well_formed_and_unanswerables_have_none():
+    for name in QUESTION_SETS:
+        for q in question_set(name):
+            answers = q.get("answers", [])
+            if q["kind"] == "unanswerable":
+                assert not answers, f"{name} {q['id']}: unanswerable but has answers"
+                continue
+            assert answers, f"{name} {q['id']}: no answers"
+            texts = [eval_normalise(a["text"]) for a in answers]
+            assert len(texts) == len(set(texts)), f"{name} {q['id']}: duplicate answers"
+            for a in answers:
+                assert a["side"] in ("company", "critic"), f"{name} {q['id']}: side {a['side']!r}"
+                assert a["text"].strip(), f"{name} {q['id']}: empty answer"
+                if "quoted_company" in a:
+                    assert a["quoted_company"] is True, f"{name} {q['id']}: quoted_company"
+                    assert a["side"] == "critic", f"{name} {q['id']}: quoted_company, company side"
+
+
+def test_every_evidence_excerpt_lies_in_an_answer_of_its_side():
+    missing = [
+        f"{name} {q['id']} ({e['side']}): {e['text']}"
+        for name in QUESTION_SETS
+        for q in question_set(name)
+        for e in q.get("evidence", [])
+        if not any(
+            a["side"] == e["side"] and overlaps(e["text"], a["text"]) for a in q.get("answers", [])
+        )
+    ]
+    assert not missing, "evidence without an enclosing answer:\n" + "\n".join(missing)
+
+
+def test_meeting_labels():
+    for name in QUESTION_SETS:
+        for q in question_set(name):
+            where = f"{name} {q['id']}"
+            if q["kind"] == "unanswerable":
+                assert "meeting" not in q, f"{where}: meeting on an unanswerable question"
+                assert "meeting_pair" not in q, f"{where}: meeting_pair on an unanswerable question"
+                continue
+            assert q.get("meeting") in MEETINGS, f"{where}: meeting {q.get('meeting')!r}"
+            pair = q.get("meeting_pair")
+            if q["meeting"] == "no_direct_engagement":
+                assert pair is None, f"{where}: meeting_pair without a meeting"
+                continue
+            assert pair is not None and len(pair) == 2, f"{where}: {q['meeting']} needs a pair"
+            for text, side in zip(pair, ("company", "critic"), strict=True):
+                assert any(a["side"] == side and a["text"] == text for a in q["answers"]), (
+                    f"{where}: meeting_pair {side} sentence is not among the answers: {text}"
+                )
+
+
+def test_attribution_labels_are_in_the_critic_documents():
+    for name in QUESTION_SETS:
+        labels = attribution(name)
+        assert labels.get("quoted"), f"{name}: no [[quoted]] labels"
+        for kind in ("quoted", "third_party"):
+            for label in labels.get(kind, []):
+                where = f"{name} {kind}: {label['text']}"
+                assert sides_holding(name, label["text"]) == ["critic"], where
+                if "document" in label:
+                    path = QUESTION_SETS[name]["questions"].parent / label["document"]
+                    assert eval_normalise(label["text"]) in eval_normalise(document_text(path)), (
+                        f"{name} {kind}: not in {label['document']}: {label['text']}"
+                    )
+
+
+def test_quoted_company_flags_agree_with_the_attribution_labels():
+    for name in QUESTION_SETS:
+        quoted = [label["text"] for label in attribution(name)["quoted"]]
+        for q in question_set(name):
+            for a in q.get("answers", []):
+                if a["side"] != "critic":
+                    continue
+                is_quote = any(eval_normalise(a["text"]) == eval_normalise(t) for t in quoted)
+                assert is_quote == a.get("quoted_company", False), (
+                    f"{name} {q['id']}: quoted_company should be {is_quote}: {a['text']}"
+                )
+
+
+if __name__ == "__main__":  # runs without pytest too: python3 tests/test_eval_questions.py
+    checks = [f for n, f in sorted(globals().items()) if n.startswith("test_") and callable(f)]
+    for check in checks:
+        check()
+    print(f"{len(checks)} checks passed")
