@@ -82,35 +82,55 @@ class Assistant:
             progress=progress,
         )
 
-    def ingest(self, rebuild: bool = False, progress: bool = True):  # noqa: ANN201
-        """Bring the index in line with the corpus manifest; returns the `IngestReport`."""
+    def ingest(self, rebuild: bool = False, progress: bool = True, prune: bool = False):  # noqa: ANN201
+        """Bring the index in line with the corpus manifest; returns the `IngestReport`.
+
+        The manifest is read, and what it would remove checked, before a rebuild drops anything.
+        """
         from ingest.manifest import MANIFEST_NAME, load_manifest
+        from ingest.pipeline import check_removals
 
-        if rebuild:
-            self.__dict__["store"] = self._open_store(rebuild=True)
         manifest = load_manifest(self.settings.corpus_dir / MANIFEST_NAME)
-        report = self.ingestor(progress).ingest_manifest(manifest)
+        if rebuild:
+            check_removals(manifest, self.store.documents(), prune)
+            self.__dict__["store"] = self._open_store(rebuild=True)
+        report = self.ingestor(progress).ingest_manifest(manifest, prune)
         self.retriever.refresh()
         return report
 
-    def ingest_file(self, path: Path, side: Side, title: str | None = None):  # noqa: ANN201
-        """Add one file outside the manifest; returns the `IngestReport`."""
-        report = self.ingestor().ingest_file(path, side, title)
+    def ingest_file(
+        self, path: Path, side: Side, title: str | None = None, replace: bool = False
+    ):  # noqa: ANN201
+        """Add one file outside the manifest; returns the `IngestReport`. A file that would
+        take the place of another document (same name, other side or path) is refused unless
+        `replace`."""
+        report = self.ingestor().ingest_file(path, side, title, replace=replace)
         self.retriever.refresh()
         return report
 
-    def ingest_upload(self, name: str, data: BinaryIO, side: Side, title: str | None = None):  # noqa: ANN201
+    def ingest_upload(
+        self,
+        name: str,
+        data: BinaryIO,
+        side: Side,
+        title: str | None = None,
+        replace: bool = False,
+    ):  # noqa: ANN201
         """Save an upload (file name as the browser sent it) under the data folder and ingest
         it; a refused upload leaves nothing behind. Returns the `IngestReport`."""
+        from ingest.identity import upload_key
         from ingest.loaders import discard_upload, save_upload
 
         path, new = save_upload(name, data, self.settings.data_dir / "uploads")
         try:
-            return self.ingest_file(path, side, title)
+            ingestor = self.ingestor()
+            report = ingestor.ingest_file(path, side, title, upload_key(path.name), replace)
         except Exception:
             if new:
                 discard_upload(path)
             raise
+        self.retriever.refresh()
+        return report
 
     def ensure_index(self) -> None:
         """Build the index from the bundled corpus when there is none yet."""

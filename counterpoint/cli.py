@@ -37,6 +37,12 @@ def _question_commands(commands: argparse._SubParsersAction) -> None:
     ingest.add_argument("--side", choices=SIDES, help="side of the FILES given")
     ingest.add_argument("--title", help="title for a single FILE (default: from its text)")
     ingest.add_argument("--rebuild", action="store_true", help="drop the index and re-embed")
+    ingest.add_argument(
+        "--prune", action="store_true", help="let the manifest remove most or all documents"
+    )
+    ingest.add_argument(
+        "--replace", action="store_true", help="let FILES replace a document of the same name"
+    )
 
     search = commands.add_parser("search", help="retrieve passages from both sides")
     search.add_argument("question")
@@ -104,16 +110,18 @@ def _ingest(assistant, args: argparse.Namespace) -> int:  # noqa: ANN001
     from counterpoint.errors import InputError
 
     if not args.files:
-        if args.side or args.title:
-            raise InputError("--side and --title apply to FILES; none were given")
-        print(assistant.ingest(rebuild=args.rebuild).summary(), file=sys.stderr)
+        if args.side or args.title or args.replace:
+            raise InputError("--side, --title and --replace apply to FILES; none were given")
+        report = assistant.ingest(rebuild=args.rebuild, prune=args.prune)
+        print(report.summary(), file=sys.stderr)
         return 0
     if not args.side:
         raise InputError("files outside the manifest need --side company or --side critic")
     if args.title and len(args.files) > 1:
         raise InputError("--title names one file; give one FILE with it")
     for path in args.files:
-        print(assistant.ingest_file(path, args.side, args.title).summary(), file=sys.stderr)
+        report = assistant.ingest_file(path, args.side, args.title, args.replace)
+        print(report.summary(), file=sys.stderr)
     return 0
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import difflib
+import os
 import re
 import tomllib
 from pathlib import Path
@@ -56,13 +58,27 @@ def load_manifest(path: Path) -> Manifest:
         raw = tomllib.loads(path.read_text(encoding="utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise ManifestError(f"{path}: not valid TOML ({exc})") from None
+    _check_tables(path, raw)
     entries = [_parse_entry(path, n, item) for n, item in enumerate(raw.get("document", []), 1)]
     manifest = Manifest(root=path.parent.resolve(), documents=entries)
     _check_unique_ids(path, entries)
     for entry in entries:
+        # `..` and absolute paths are refused; a symlink the user put in the folder is followed.
+        if not Path(os.path.normpath(manifest.root / entry.path)).is_relative_to(manifest.root):
+            raise ManifestError(
+                f"{path}: document '{entry.id}': {entry.path} is outside the corpus folder "
+                f"{manifest.root}"
+            )
         if not manifest.resolve(entry).is_file():
             raise ManifestError(f"{path}: document '{entry.id}': file not found: {entry.path}")
     return manifest
+
+
+def _check_tables(path: Path, raw: dict) -> None:
+    # A misspelt table name (`[[documents]]`) would read as an empty corpus.
+    for key in raw:
+        if key != "document" and difflib.get_close_matches(key.lower(), ["document"], cutoff=0.7):
+            raise ManifestError(f"{path}: unknown table [[{key}]]; entries are [[document]]")
 
 
 def _parse_entry(path: Path, number: int, item: object) -> DocumentEntry:

@@ -15,21 +15,20 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
 import sys
 import time
-import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from counterpoint.config import Side
 from counterpoint.embedding import count_word_pieces
-from counterpoint.errors import IngestError
+from counterpoint.errors import IngestError, ManifestError
 from ingest.chunking import Chunk, assemble_text, chunk_document
 from ingest.cleaning import clean_text
+from ingest.identity import loose_id, origin
 from ingest.loaders import check_file, load_pages
-from ingest.manifest import DocumentEntry, Manifest
+from ingest.manifest import MANIFEST_NAME, DocumentEntry, Manifest
 
 if TYPE_CHECKING:
     from llama_index.core.base.embeddings.base import BaseEmbedding
@@ -83,17 +82,18 @@ class Ingestor:
     chunk_overlap: int
     progress: bool = True
 
-    def ingest_manifest(self, manifest: Manifest) -> IngestReport:
-        """Bring the index in line with the manifest: add, update, skip, delete."""
+    def ingest_manifest(self, manifest: Manifest, prune: bool = False) -> IngestReport:
+        """Bring the index in line with the manifest: add, update, skip, delete. A manifest
+        that would remove every document it indexed, or more than half, is refused unless
+        `prune` (an emptied or misspelled corpus.toml must not wipe the index)."""
         started = time.perf_counter()
         report = IngestReport()
-        listed = {entry.id for entry in manifest.documents}
         documents = self.store.documents()
         # Documents about to leave the manifest are no originals: a renamed entry is no copy.
-        leaving = {d for d, meta in documents.items() if _origin(meta) == "manifest"} - listed
+        leaving = check_removals(manifest, documents, prune)
         known = self._known({d: m for d, m in documents.items() if d not in leaving})
         for entry in manifest.documents:
-            self._ingest_one(entry, manifest.resolve(entry), "manifest", known, report)
+            self._ingest_one(entry, manifest.resolve(entry), "", known, report)
         for doc_id in sorted(leaving):
             self.store.delete_document(doc_id)
             report.removed.append(doc_id)
@@ -101,14 +101,28 @@ class Ingestor:
         report.seconds = time.perf_counter() - started
         return report
 
-    def ingest_file(self, path: Path, side: Side, title: str | None = None) -> IngestReport:
-        """Add one file that is not in the manifest, titled from its text unless given."""
+    def ingest_file(
+        self,
+        path: Path,
+        side: Side,
+        title: str | None = None,
+        key: str | None = None,
+        replace: bool = False,
+    ) -> IngestReport:
+        """Add one file that is not in the manifest, titled from its text unless given.
+
+        `key` is its identity (`ingest.identity`): its absolute path unless given (an upload's
+        name); a file that would take another document's place is refused unless `replace`.
+        """
         started = time.perf_counter()
+        check_file(path)
+        key = key or str(path.resolve())
+        content = hashlib.sha256(read_file(path)).hexdigest()
         documents = self.store.documents()
-        doc_id = loose_file_id(path, documents)
+        doc_id = loose_id(path, key, side, content, documents, replace)
         entry = DocumentEntry(id=doc_id, title=title or "", side=side, path=path)
         report = IngestReport()
-        self._ingest_one(entry, path, "file", self._known(documents), report)
+        self._ingest_one(entry, path, key, self._known(documents), report)
         report.chunks_total = self.store.count()
         report.seconds = time.perf_counter() - started
         return report
@@ -122,8 +136,9 @@ class Ingestor:
         return _Known(self.store.versions(), twins)
 
     def _ingest_one(
-        self, entry: DocumentEntry, path: Path, origin: str, known: _Known, report: IngestReport
+        self, entry: DocumentEntry, path: Path, source: str, known: _Known, report: IngestReport
     ) -> None:
+        """Index one document; `source` is a loose file's identity, empty for the manifest's."""
         check_file(path)  # size first: an over-large file is refused before it is read
         data = read_file(path)
         digest = document_hash(entry, data, self.chunk_tokens, self.chunk_overlap)
@@ -137,7 +152,7 @@ class Ingestor:
                 f"{path.name} is already in the index as '{twin_title}' (id {twin_id}); "
                 "nothing was added"
             )
-        nodes = self.prepare(entry, path, digest, origin, content)
+        nodes = self.prepare(entry, path, digest, "file" if source else "manifest", content, source)
         self._embed(nodes, entry.id)
         self.store.add(nodes)
         self.store.delete_document(entry.id, keep_hash=digest)
@@ -151,7 +166,13 @@ class Ingestor:
             tqdm.write(f"indexed {entry.id}: {len(nodes)} chunks", file=sys.stderr)
 
     def prepare(
-        self, entry: DocumentEntry, path: Path, digest: str, origin: str, content: str = ""
+        self,
+        entry: DocumentEntry,
+        path: Path,
+        digest: str,
+        origin: str,
+        content: str = "",
+        source: str = "",
     ) -> list[TextNode]:
         """Load, clean and chunk one document into nodes with deterministic ids."""
         document = assemble_text(load_pages(path, entry.page_breaks), clean_text)
@@ -167,6 +188,7 @@ class Ingestor:
             "url": entry.url,
             "file": path.name,
             "origin": origin,
+            "source": source,
             "doc_hash": digest,
             "content_hash": content,
             "doc_chunks": len(chunks),
@@ -188,8 +210,20 @@ class Ingestor:
                 bar.update(len(vectors))
 
 
-def _origin(meta: dict) -> str:
-    return str(meta.get("origin", "manifest"))
+def check_removals(manifest: Manifest, documents: dict[str, dict], prune: bool) -> set[str]:
+    """The manifest documents of the index that `manifest` no longer lists; `ManifestError`
+    when that is all of them or more than half, unless `prune`."""
+    indexed = {d for d, meta in documents.items() if origin(meta) == "manifest"}
+    leaving = indexed - {entry.id for entry in manifest.documents}
+    # Half or fewer is an edit; all of them, or most, is more likely an emptied or broken file.
+    if prune or not leaving or (len(leaving) * 2 <= len(indexed) and leaving != indexed):
+        return leaving
+    named = ", ".join(sorted(leaving)[:6]) + (", …" if len(leaving) > 6 else "")
+    raise ManifestError(
+        f"{manifest.root / MANIFEST_NAME} would remove {len(leaving)} of the {len(indexed)} "
+        f"documents it indexed ({named}); nothing was changed. If they are meant to go, "
+        "run `counterpoint ingest --prune`"
+    )
 
 
 def is_complete(versions: dict[str, tuple[int, int]], digest: str) -> bool:
@@ -214,26 +248,6 @@ def document_hash(entry: DocumentEntry, data: bytes, chunk_tokens: int, overlap:
     settings = f"{PIPELINE_VERSION}/{chunk_tokens}/{overlap}"
     header = json.dumps([described, settings], sort_keys=True).encode()
     return hashlib.sha256(header + b"\0" + data).hexdigest()
-
-
-def file_doc_id(path: Path) -> str:
-    """A manifest-style id for a loose file, from its name (accents folded, odd characters out)."""
-    name = unicodedata.normalize("NFKD", path.stem).encode("ascii", "ignore").decode()
-    slug = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")[:80]
-    return slug or "document"
-
-
-def loose_file_id(path: Path, documents: dict[str, dict]) -> str:
-    """The id for a loose file: its name's, unless another document already holds that id.
-
-    The same file name again is the same document (an update); a manifest document or another
-    file whose name slugs alike keeps its id, and this file gets a suffix from its full name.
-    """
-    doc_id = file_doc_id(path)
-    holder = documents.get(doc_id)
-    if holder is None or (_origin(holder) == "file" and holder.get("file") == path.name):
-        return doc_id
-    return f"{doc_id}-{hashlib.sha256(path.name.encode()).hexdigest()[:8]}"
 
 
 def title_from_text(text: str, path: Path) -> str:

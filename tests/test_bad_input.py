@@ -16,7 +16,7 @@ import pytest
 
 from counterpoint.assistant import Assistant
 from counterpoint.errors import IngestError, InputError, ManifestError, StoreError
-from ingest.pipeline import file_doc_id
+from ingest.identity import file_doc_id
 from tests.conftest import make_settings, stored_chunk_ids
 from tests.test_ingest import small_corpus
 from tests.test_loaders import make_pdf

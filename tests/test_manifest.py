@@ -56,3 +56,23 @@ def test_malformed_toml_is_refused(tmp_path):
 def test_missing_manifest_is_refused(tmp_path):
     with pytest.raises(ManifestError, match="no corpus manifest"):
         load_manifest(tmp_path / "corpus.toml")
+
+
+def test_a_misspelt_table_name_is_refused_naming_it(tmp_path):
+    path = write_manifest(
+        tmp_path, '[[documents]]\nid = "a"\ntitle = "A"\nside = "critic"\npath = "a.txt"\n'
+    )
+    with pytest.raises(ManifestError, match=r"unknown table \[\[documents\]\]; .*\[\[document\]\]"):
+        load_manifest(path)
+
+
+@pytest.mark.parametrize("outside", ["../../../etc/hostname", "/etc/hostname", "sub/../../a.txt"])
+def test_a_path_outside_the_corpus_folder_is_refused(tmp_path, outside):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (tmp_path / "a.txt").write_text("Outside the corpus.", encoding="utf-8")
+    path = write_manifest(
+        corpus, f'[[document]]\nid = "x"\ntitle = "X"\nside = "critic"\npath = "{outside}"\n'
+    )
+    with pytest.raises(ManifestError, match=r"document 'x': .* is outside the corpus folder"):
+        load_manifest(path)

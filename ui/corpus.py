@@ -91,6 +91,11 @@ def _upload_form(assistant) -> None:  # noqa: ANN001
         key=f"upload-title-{generation}",
         placeholder="Taken from the document when left empty",
     )
+    replace = st.checkbox(
+        "Replace a document of the same name",
+        key=f"upload-replace-{generation}",
+        help="Without this, a file whose name is already in the index is refused.",
+    )
     if st.button("Add to corpus", type="primary", icon=":material/upload_file:", key="upload-go"):
         if uploaded is None:
             st.error("Choose a file to add first.", icon=":material/error:")
@@ -99,15 +104,15 @@ def _upload_form(assistant) -> None:  # noqa: ANN001
                 "Say whose document it is: the company's or a critic's.", icon=":material/error:"
             )
         else:
-            _ingest(assistant, uploaded, side, title.strip())
+            _ingest(assistant, uploaded, side, title.strip(), replace)
 
 
-def _ingest(assistant, upload, side: str, title: str) -> None:  # noqa: ANN001
+def _ingest(assistant, upload, side: str, title: str, replace: bool) -> None:  # noqa: ANN001
     """Save and index the upload with a progress display; errors become a message."""
     with st.status(f"Adding {upload.name}…", expanded=True) as status:
         st.write("Saving, reading, cleaning, chunking and embedding…")
         try:
-            report = assistant.ingest_upload(upload.name, upload, side, title or None)
+            report = assistant.ingest_upload(upload.name, upload, side, title or None, replace)
         except Exception as exc:  # noqa: BLE001 - the page shows every failure as a message
             status.update(label=f"Could not add {upload.name}", state="error", expanded=True)
             message = str(exc) if isinstance(exc, CounterpointError) else _unexpected(upload, exc)

@@ -1,0 +1,105 @@
+"""Which document a loose file or an upload is: its identity is where it came from and its side.
+
+A loose file (`counterpoint ingest FILE --side ...`) is the file at its absolute path; an upload
+is the name the browser sent. Its id is taken from the file name, so two files of the same base
+name (`c1/report.txt`, `c2/report.txt`) ask for the same id: the second is refused, naming both,
+unless the user asks for the replacement. So is the same file under the other side, and an upload
+whose name is taken by a different file. A manifest document is never replaced: a loose file
+whose name slugs like its id gets an id of its own.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from pathlib import Path
+from typing import Any
+
+from counterpoint.errors import IngestError
+
+UPLOAD_PREFIX = "upload:"
+REPLACE_HINT = "ask for the replacement (`--replace`; on the Corpus tab, tick Replace)"
+
+
+def file_doc_id(path: Path) -> str:
+    """A manifest-style id for a loose file, from its name (accents folded, odd characters out)."""
+    name = unicodedata.normalize("NFKD", path.stem).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")[:80]
+    return slug or "document"
+
+
+def origin(meta: dict) -> str:
+    """`manifest` or `file` (a loose file or an upload), as the chunks record it."""
+    return str(meta.get("origin", "manifest"))
+
+
+def upload_key(name: str) -> str:
+    """The identity of an upload: the (safe) name the browser sent."""
+    return f"{UPLOAD_PREFIX}{name}"
+
+
+def describe_source(meta: dict[str, Any]) -> str:
+    """Where an indexed document came from, for a message."""
+    key = str(meta.get("source") or "")
+    if key.startswith(UPLOAD_PREFIX):
+        return f"the upload {key.removeprefix(UPLOAD_PREFIX)}"
+    if key:
+        return key
+    if origin(meta) == "manifest":
+        return f"corpus.toml ({meta.get('file', '')})"
+    return f"a file named {meta.get('file', '')}"
+
+
+def loose_id(
+    path: Path, key: str, side: str, content: str, documents: dict[str, dict], replace: bool
+) -> str:
+    """The id for a loose file or upload (`key` its identity, `content` its bytes' hash).
+
+    The same file again, on the same side, is the same document (an update); an upload whose
+    name is held by different bytes, the same file on the other side, or another file whose
+    name gives the same id, is refused unless `replace`.
+    """
+    named = _holder_of(key, documents)
+    if named is not None:
+        _check_same_source(path, key, side, content, documents[named], named, replace)
+        return named
+    doc_id = file_doc_id(path)
+    holder = documents.get(doc_id)
+    if holder is not None and origin(holder) == "manifest":
+        doc_id = f"{doc_id}-{hashlib.sha256(key.encode()).hexdigest()[:8]}"
+        holder = documents.get(doc_id)
+    if holder is not None and not replace:
+        raise IngestError(
+            f"{_described(key)} ({side}) would replace the {holder.get('side')} document "
+            f"'{holder.get('title', doc_id)}' (id {doc_id}) from {describe_source(holder)}; "
+            f"nothing was added. To replace it, {REPLACE_HINT}; to keep both, rename the file"
+        )
+    return doc_id
+
+
+def _holder_of(key: str, documents: dict[str, dict]) -> str | None:
+    return next((d for d, meta in documents.items() if meta.get("source") == key), None)
+
+
+def _check_same_source(
+    path: Path, key: str, side: str, content: str, meta: dict, doc_id: str, replace: bool
+) -> None:
+    if replace:
+        return
+    title, old_side = meta.get("title", doc_id), meta.get("side")
+    if old_side != side:
+        raise IngestError(
+            f"{_described(key)} is already indexed as a {old_side} document '{title}' "
+            f"(id {doc_id}); nothing was added. To index it as {side} instead, {REPLACE_HINT}"
+        )
+    if key.startswith(UPLOAD_PREFIX) and meta.get("content_hash") != content:
+        raise IngestError(
+            f"a different file named {path.name} is already uploaded as the {old_side} document "
+            f"'{title}' (id {doc_id}); nothing was added. To replace it with this one, "
+            f"{REPLACE_HINT}; to keep both, rename the file"
+        )
+
+
+def _described(key: str) -> str:
+    return f"the upload {key.removeprefix(UPLOAD_PREFIX)}" if key.startswith(UPLOAD_PREFIX) else key
