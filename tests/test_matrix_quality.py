@@ -12,6 +12,7 @@ import pytest
 from counterpoint.assistant import Assistant
 from counterpoint.errors import InputError
 from counterpoint.evaluation.matrix_labels import MatrixScore, render, score_matrix
+from counterpoint.evaluation.matrix_triage import render_triage, score_triage
 from counterpoint.matrix.models import AllegationRow, ClaimRow, Matrix, Statement
 from counterpoint.text import normalise
 
@@ -22,6 +23,14 @@ HIKVISION_LABELS = Path(__file__).parent / "data" / "claims" / "hikvision_labels
 MIN_CLAIM_RECALL = 0.75
 MIN_UNADDRESSED_RECALL = 0.7
 MIN_ALLEGATION_RECALL = 0.7
+# Contested claims (issue 11's target: 4 of 7 at precision 0.7). Measured with
+# bench/claims_eval.py: 4 of 7 labelled contested, precision 1.00 (4 said); 5 of 7 shown to the
+# analyst (one more as a claim to confirm). 4 is what the generic rules reach (the measured
+# ceiling, bench/RESULTS.md) and the target itself, so the count bar has no slack; the
+# precision bar and the "shown" bar do.
+MIN_CONTESTED = 4
+MIN_CONTESTED_PRECISION = 0.75
+MIN_CONTESTED_SHOWN = 4
 
 SMALL_LABELS = """
 [[claim]]
@@ -242,4 +251,32 @@ def test_rules_matrix_finds_most_labelled_allegations(bundled_score: MatrixScore
 def test_rules_matrix_lists_most_unaddressed_allegations(bundled_score: MatrixScore) -> None:
     assert bundled_score.coverage("unaddressed").recall >= MIN_UNADDRESSED_RECALL, render(
         bundled_score
+    )
+
+
+def test_rules_matrix_finds_the_contested_claims_a_person_would_list(
+    bundled_score: MatrixScore,
+) -> None:
+    contested = bundled_score.relation("contested")
+    assert contested.correct >= MIN_CONTESTED, render(bundled_score)
+    assert contested.precision >= MIN_CONTESTED_PRECISION, render(bundled_score)
+
+
+def test_the_claims_tab_shows_most_labelled_contested_claims_to_the_analyst(
+    seed_assistant: Assistant,
+) -> None:
+    placed = score_triage(seed_assistant.matrix("rules"), HIKVISION_LABELS)
+    assert placed.ceiling >= MIN_CONTESTED_SHOWN, render_triage(placed)
+
+
+def test_no_rule_label_is_certain_and_silence_is_never_surer_than_it_is_right(
+    seed_assistant: Assistant,
+) -> None:
+    matrix = seed_assistant.matrix("rules")
+    rows = [*matrix.claims, *matrix.allegations]
+    assert max(row.confidence for row in rows) <= 0.9
+    calibration = {c.label: c for c in score_triage(matrix, HIKVISION_LABELS).calibration}
+    silence = calibration["not_addressed"]
+    assert silence.mean_confidence <= silence.precision + 0.05, render_triage(
+        score_triage(matrix, HIKVISION_LABELS)
     )

@@ -25,6 +25,11 @@ LABELS = SECOND_CORPUS / "labels.toml"
 MIN_CLAIM_RECALL = 0.7
 MIN_UNADDRESSED_RECALL = 0.7
 MIN_ALLEGATION_RECALL = 0.75
+# Contested claims, the same rules as on the bundled corpus: measured 8 of 12 at precision 0.89
+# (9 said); before issue 11, 8 of 12 at 0.73. Bars no lower than 10 points under the bundled
+# corpus's target (4 of 7 = 0.57 at 0.7), with margin below what is measured.
+MIN_CONTESTED_RECALL = 0.5
+MIN_CONTESTED_PRECISION = 0.8
 
 
 @pytest.fixture(scope="module")
@@ -96,3 +101,11 @@ def test_rules_matrix_gets_a_contested_and_a_not_addressed_claim_right(
 ) -> None:
     assert quillmere_score.relation("contested").correct >= 1, render(quillmere_score)
     assert quillmere_score.relation("not_addressed").correct >= 1, render(quillmere_score)
+
+
+def test_rules_matrix_finds_most_contested_claims_of_another_company(
+    quillmere_score: MatrixScore,
+) -> None:
+    contested = quillmere_score.relation("contested")
+    assert contested.recall >= MIN_CONTESTED_RECALL, render(quillmere_score)
+    assert contested.precision >= MIN_CONTESTED_PRECISION, render(quillmere_score)

@@ -31,7 +31,7 @@ if TYPE_CHECKING:
     from counterpoint.config import Settings
     from counterpoint.matrix.inputs import MatrixInputs
 
-MATRIX_VERSION = "4"  # bump when extraction, scoring or judging changes: old caches are ignored
+MATRIX_VERSION = "5"  # bump when extraction, scoring or judging changes: old caches are ignored
 MODES = ("rules", "llm")
 
 

@@ -3,22 +3,24 @@
 `CandidateFinder` retrieves the other side's best passages for each statement, embeds their
 sentences in one batch and ranks them by closeness and shared terms; for a company claim it adds
 the critics' plain criticism on its topic and what a critic says around a restatement of it.
-`DocumentSentences` holds one side's quotable sentences in reading order for that context.
+`reading.DocumentReading` holds one side's sentences in reading order, for that context.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from functools import partial
 from typing import TYPE_CHECKING
 
 import numpy as np
 
 from counterpoint.answer.citations import Sentence, is_verbatim, sentences
 from counterpoint.matrix.claims import RuleExtractor
+from counterpoint.matrix.closeness import TOPIC, same_claim
+from counterpoint.matrix.credibility import doubts, is_candour_claim
 from counterpoint.matrix.cues import attributes_to, contrast_cues, is_strong
-from counterpoint.matrix.judge import RESTATED, TOPIC
 from counterpoint.matrix.models import EvidenceQuote, Statement
+from counterpoint.matrix.phrases import PhraseStats
+from counterpoint.matrix.polarity import affirms, denies
+from counterpoint.matrix.reading import DocumentReading, Unit
 from counterpoint.matrix.vectors import SentenceVectors
 from counterpoint.models import Passage
 from counterpoint.text import normalise, terms
@@ -29,6 +31,7 @@ if TYPE_CHECKING:
 PASSAGES = 4  # of the other side, retrieved per statement
 CANDIDATES = 6  # sentences handed to the judge, best first (plus the extras below)
 CRITICISM = 2  # extra: the closest sentences of plain criticism on the topic (TOPIC)
+DOUBTS = 2  # extra, for a claim of candour: the critic's sentences doubting the company's word
 FOLLOW = 3  # extra: sentences read after a restatement of the claim (RESTATED)
 OVERLAP_WEIGHT = 0.25  # ranking only: shared content terms, as the extractive answerer does
 
@@ -43,8 +46,9 @@ class CandidateFinder:
         self.vectors: SentenceVectors = rules.vectors
         self.retriever = retriever
         self._found: dict[tuple[str, str], list[Item]] = {}
-        self._documents: dict[str, DocumentSentences] = {}
         self._company = ""  # the company's text, normalised: critics quoting it restate it
+        self._phrases: PhraseStats | None = None
+        self._doubting: list[tuple[Unit, str]] | None = None
 
     def prepare(self, statements: list[Statement]) -> None:
         """Retrieve for every statement first, then embed every sentence in one batch."""
@@ -59,10 +63,10 @@ class CandidateFinder:
             # Each sentence as stored in its own chunk (a retrieved passage may span more).
             where = self._document(other).where
             found = [
-                where[k]
+                (unit.passage, unit.sentence)
                 for p in passages
                 for s in sentences(p)
-                if (k := (p.doc_id, s.text)) in where
+                if (unit := where.get((p.doc_id, s.text))) is not None
             ]
             self._found[(statement.id, other)] = found
             texts.extend(s.text for _, s in found)
@@ -82,13 +86,57 @@ class CandidateFinder:
             return chosen
         criticism = [q for _, q in ranked[CANDIDATES:] if _criticism(q)]
         chosen += criticism[:CRITICISM]
+        for quote in chosen:
+            quote.shared = [p for p, _ in self.phrases.shared(statement.text, quote.quote)][:3]
         query = self.vectors[statement.text]
-        for quote in [q for q in chosen if q.restates and q.similarity >= RESTATED]:
+        for quote in [q for q in chosen if q.restates and same_claim(q)]:
             for passage, sentence in self._context(quote.doc_id, quote.quote):
-                if sentence.text not in {q.quote for q in chosen}:
+                known = next((q for q in chosen if q.quote == sentence.text), None)
+                if known is None:
                     cosine = float(np.clip(self.vectors[sentence.text] @ query, 0.0, 1.0))
                     chosen.append(self._quote(passage, sentence.text, cosine, quote.quote))
+                elif not known.restates and not known.follows:
+                    known.follows = quote.quote  # ranked already: now also read with it
+        if is_candour_claim(statement.text):
+            chosen += self._doubts(statement, {q.quote for q in chosen})
+        if denies(statement.text):
+            for quote in chosen:
+                on_subject = quote.follows or quote.shared or quote.similarity >= TOPIC
+                if on_subject and not quote.restates:
+                    quote.affirms = affirms(quote.quote)
         return chosen
+
+    def _doubts(self, claim: Statement, known: set[str]) -> list[EvidenceQuote]:
+        """The critic's sentences and headings that doubt the company's word, closest to the
+        claim first: the evidence against a claim of candour (see `credibility`)."""
+        query = self.vectors[claim.text]
+        found = []
+        for unit, cue in self.doubting:
+            if unit.text not in known:
+                cosine = float(np.clip(self.vectors[unit.text] @ query, 0.0, 1.0))
+                quote = _quote(unit.passage, unit.text, cosine)
+                quote.doubts = cue
+                found.append(quote)
+        return sorted(found, key=lambda q: -q.similarity)[:DOUBTS]
+
+    @property
+    def doubting(self) -> list[tuple[Unit, str]]:
+        """Every critic sentence or heading, in the critic's own voice, that doubts the
+        company's word, with how it does."""
+        if self._doubting is None:
+            reading = self._document("critic")
+            units = [u for d in reading.documents() for u in reading.units(d) if u.voice == "own"]
+            found = [(u, doubts(u.text, self.rules.subject)) for u in units]
+            self._doubting = [(u, cue) for u, cue in found if cue]
+        return self._doubting
+
+    @property
+    def phrases(self) -> PhraseStats:
+        """How rare each phrase is among the quotable sentences of both sides."""
+        if self._phrases is None:
+            texts = [k[1] for side in ("company", "critic") for k in self._document(side).where]
+            self._phrases = PhraseStats(texts)
+        return self._phrases
 
     def _ranked(self, statement: Statement, found: list[Item]) -> list[tuple[float, EvidenceQuote]]:
         query = self.vectors[statement.text]
@@ -112,6 +160,8 @@ class CandidateFinder:
         if passage.side == "critic":
             quote.restates = self.restates(text)
             quote.follows = follows
+            unit = self._document("critic").where.get((passage.doc_id, text))
+            quote.part = self.rules.region(unit.sentence) if unit is not None else ""
         return quote
 
     def restates(self, text: str) -> bool:
@@ -126,11 +176,16 @@ class CandidateFinder:
     def _context(self, doc_id: str, text: str) -> list[Item]:
         """What a critic says around a restatement, within its section: the FOLLOW sentences
         after it, and the FOLLOW before it (or the section heading) that carry criticism words
-        (a finding often comes first, then "the report states ..."); restatements skipped."""
+        (a finding often comes first, then "the report states ..."); restatements and
+        quotations skipped."""
         before, after = self._document("critic").section(doc_id, text, FOLLOW + 2)
-        after = [(p, s) for p, s in after if not self.restates(s.text)][:FOLLOW]
-        before = [(p, s) for p, s in before if not self.restates(s.text)][:FOLLOW]
-        return after + [(p, s) for p, s in before if is_strong(contrast_cues(s.text))]
+        after = [u for u in after if not self._restating(u)][:FOLLOW]
+        before = [u for u in before if not self._restating(u)][:FOLLOW]
+        chosen = after + [u for u in before if is_strong(contrast_cues(u.text))]
+        return [(u.passage, u.sentence) for u in chosen]
+
+    def _restating(self, unit: Unit) -> bool:
+        return unit.voice != "own" or self.restates(unit.text)
 
     def _sequels(self, found: list[Item]) -> list[Item]:
         return [
@@ -140,95 +195,15 @@ class CandidateFinder:
             for item in self._context(passage.doc_id, sentence.text)
         ]
 
-    def _document(self, side: str) -> DocumentSentences:
-        if side not in self._documents:
-            chunks = self.rules.passages(side)
-            attributes = partial(attributes_to, subject=self.rules.subject)
-            self._documents[side] = DocumentSentences(chunks, self.rules.quotable, attributes)
-        return self._documents[side]
+    def _document(self, side: str) -> DocumentReading:
+        return self.rules.reading(side)
 
 
 def _criticism(quote: EvidenceQuote) -> bool:
     return quote.similarity >= TOPIC and not quote.restates and is_strong(quote.contrast)
 
 
-class DocumentSentences:
-    """The quotable sentences and headings of one side's documents in reading order, across
-    chunks, and which sentences quote the company: the paragraph after a line that attributes
-    to it and ends in a colon ("Its report states that it respects human rights law:")."""
-
-    def __init__(
-        self,
-        chunks: list[tuple[Passage, int]],
-        quotable: Callable[[Sentence], bool],
-        attributes: Callable[[str], bool],
-    ) -> None:
-        from ingest.chunking import is_heading
-
-        self.where: dict[tuple[str, str], Item] = {}  # (doc_id, text) -> a quotable sentence
-        self._order: dict[str, list[tuple[int, Passage, Sentence, bool]]] = {}
-        seen: set[tuple[str, int]] = set()
-        for passage, start in chunks:
-            for sentence in sentences(passage):
-                at, prose = start + sentence.start, quotable(sentence)
-                if prose:
-                    self.where.setdefault((passage.doc_id, sentence.text), (passage, sentence))
-                heading = not prose and _whole_line(sentence) and is_heading(sentence.text.strip())
-                if (passage.doc_id, at) not in seen and (heading or prose):
-                    seen.add((passage.doc_id, at))
-                    self._order.setdefault(passage.doc_id, []).append(
-                        (at, passage, sentence, heading)
-                    )
-        self.quoted: set[str] = set()
-        for found in self._order.values():
-            found.sort(key=lambda item: item[0])
-            self.quoted.update(_quoted([e[:3] for e in found if not e[3]], attributes))
-
-    def section(self, doc_id: str, text: str, count: int) -> tuple[list[Item], list[Item]]:
-        """Around the sentence `text` of that document, within its section: up to `count`
-        sentences before it (nearest first, then the section's heading) and `count` after."""
-        order = self._order.get(doc_id, [])
-        index = next((i for i, e in enumerate(order) if e[2].text == text), None)
-        if index is None:
-            return [], []
-        before: list[Item] = []
-        for _, passage, sentence, heading in reversed(order[max(index - count - 1, 0) : index]):
-            before.append((passage, sentence))
-            if heading:
-                break
-        after: list[Item] = []
-        for _, passage, sentence, heading in order[index + 1 : index + 1 + count]:
-            if heading:
-                break
-            after.append((passage, sentence))
-        return before, after
-
-
 Item = tuple[Passage, Sentence]
-
-
-def _whole_line(sentence: Sentence) -> bool:
-    text = sentence.passage.text
-    starts = sentence.start == 0 or text[sentence.start - 1] == "\n"
-    return starts and (sentence.end >= len(text) or text[sentence.end :].startswith("\n"))
-
-
-def _quoted(
-    order: list[tuple[int, Passage, Sentence]], attributes: Callable[[str], bool]
-) -> list[str]:
-    """The sentences of the line after each attributing line that ends in a colon."""
-    found, open_at = [], None
-    for _, passage, sentence in order:
-        new_line = sentence.start == 0 or passage.text[sentence.start - 1] == "\n"
-        if open_at == "pending" and new_line:
-            open_at = "open"
-        elif open_at == "open" and new_line:
-            open_at = None
-        if open_at == "open":
-            found.append(sentence.text)
-        if sentence.text.rstrip().endswith(":") and attributes(sentence.text):
-            open_at = "pending"
-    return found
 
 
 def _quote(passage, text: str, similarity: float) -> EvidenceQuote:  # noqa: ANN001 - Passage

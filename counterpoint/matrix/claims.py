@@ -17,6 +17,7 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -31,12 +32,14 @@ from counterpoint.matrix.cues import (
     NOT_CLAIM_PROTOTYPES,
     TOKEN,
     allegation_cues,
+    attributes_to,
     claim_cues,
     is_reply,
     possessive,
 )
 from counterpoint.matrix.furniture import Region, end_matter, is_prose, region_at
 from counterpoint.matrix.models import Statement
+from counterpoint.matrix.reading import DocumentReading
 from counterpoint.matrix.vectors import SentenceVectors
 from counterpoint.models import Passage
 
@@ -121,6 +124,7 @@ class RuleExtractor:
         self._learned: set[str] = set()
         self._subject: set[str] | None = None
         self._passages: dict[str, list[tuple[Passage, int]]] = {}
+        self._readings: dict[str, DocumentReading] = {}
 
     @property
     def subject(self) -> set[str]:
@@ -142,6 +146,18 @@ class RuleExtractor:
         if side not in self._passages:
             self._passages[side] = side_passages(self.store, side)
         return self._passages[side]
+
+    def reading(self, side: str) -> DocumentReading:
+        """The side's documents read line by line, with whose voice each sentence is (reader
+        comments included, marked as such)."""
+        if side not in self._readings:
+            self.learn_layout(side)
+            quotable = partial(self.quotable, comments=True)
+            attributes = partial(attributes_to, subject=self.subject)
+            self._readings[side] = DocumentReading(
+                self.passages(side), quotable, attributes, self.region
+            )
+        return self._readings[side]
 
     def extract(self, side: str) -> list[Statement]:
         """Statements of that side, in document order."""
@@ -198,17 +214,26 @@ class RuleExtractor:
                 if key in seen or not self.quotable(sentence):
                     continue
                 seen.add(key)  # overlapping chunks repeat sentences: keep the first
+                if side != "company" and self._quoted(passage.doc_id, sentence.text):
+                    continue  # the company's words, or another party's, as a critic quotes them
                 if cues := self.cues(sentence.text, side):
                     found.append(_Candidate(sentence, cues))
         return found
 
-    def quotable(self, sentence: Sentence) -> bool:
-        """A prose sentence outside reader comments and site navigation (regions are known
-        for the sides extracted so far)."""
-        where = region_at(self.regions.get(sentence.passage.chunk_id, []), sentence.start)
-        return where not in ("comments", "navigation") and is_prose(
-            sentence.text, teaser_ok=where == "related"
-        )
+    def _quoted(self, doc_id: str, text: str) -> bool:
+        unit = self.reading("critic").where.get((doc_id, text))
+        return unit is not None and unit.voice in ("company", "other")
+
+    def quotable(self, sentence: Sentence, comments: bool = False) -> bool:
+        """A prose sentence outside site navigation and (unless `comments`) reader comments
+        (regions are known for the sides extracted so far)."""
+        where = self.region(sentence)
+        shut = ("navigation",) if comments else ("comments", "navigation")
+        return where not in shut and is_prose(sentence.text, teaser_ok=where == "related")
+
+    def region(self, sentence: Sentence) -> str:
+        """The end matter the sentence stands in ("comments", "related", ...), or ""."""
+        return region_at(self.regions.get(sentence.passage.chunk_id, []), sentence.start)
 
     def _distinct(self, kept: list[_Candidate]) -> list[_Candidate]:
         """Drop near-identical sentences (a figure repeated in a caption), keeping the first."""

@@ -75,6 +75,26 @@ class EvidenceQuote(BaseModel):
     follows: str = Field(
         "", description="the restatement it comes right after in its document, when read with it"
     )
+    shared: list[str] = Field(
+        default_factory=list, description="specific phrases it shares with the statement"
+    )
+    affirms: str = Field(
+        "", description="the harm, finding or legal step it reports that the claim denies"
+    )
+    part: str = Field(
+        "",
+        description="where on its page it stands when not in the body: 'comments' (a reader's "
+        "comment, not the critic's finding) or 'related' (a teaser for another article)",
+    )
+    doubts: str = Field(
+        "", description="how it doubts the company's word (“contradicts itself”), if it does"
+    )
+
+
+    @property
+    def comment(self) -> bool:
+        """A reader's comment under the critic's page."""
+        return self.part == "comments"
 
 
 class ClaimRow(BaseModel):
@@ -87,6 +107,11 @@ class ClaimRow(BaseModel):
     method: Method = "rules"
     reason: str = Field("", description="one line: why this label")
     machine_made: bool = True
+    engagement: float = Field(
+        0.0,
+        description="0..1, how closely the critics' nearest sentences engage it, whatever the "
+        "label: ranks the claims an analyst should confirm",
+    )
 
 
 class AllegationRow(BaseModel):
