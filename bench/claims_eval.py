@@ -1,4 +1,5 @@
-"""Precision and recall of the claims matrix against the hand labels, with timings.
+"""Precision and recall of the claims matrix against the hand labels, where the labelled
+contested claims land on the Claims tab, how honest the confidences are, and timings.
 
 Run by hand: `.venv/bin/python bench/claims_eval.py [--corpus DIR] [--labels FILE] [--mode M]`.
 Default: the bundled corpus against tests/data/claims/hikvision_labels.toml;
@@ -19,6 +20,8 @@ sys.path.insert(0, str(ROOT))
 
 from counterpoint.config import Settings, offline_environment  # noqa: E402
 from counterpoint.evaluation.matrix_labels import render, score_matrix  # noqa: E402
+from counterpoint.evaluation.matrix_triage import render_triage, score_triage  # noqa: E402
+from counterpoint.matrix.render import render_top  # noqa: E402
 
 BUNDLED = ROOT / "corpus"
 BUNDLED_LABELS = ROOT / "tests" / "data" / "claims" / "hikvision_labels.toml"
@@ -54,6 +57,10 @@ def run(corpus: Path, labels: Path, mode: str, misses: bool) -> None:
     if matrix.notice:
         print(f"notice: {matrix.notice}")
     print(render(score))
+    print()
+    print(render_triage(score_triage(matrix, labels)))
+    print("\nthe top of the Claims tab:")
+    print(render_top(matrix))
     print(
         f"\ningest {ingested - started:.1f}s  matrix {built - ingested:.1f}s"
         f"  cached {1000 * (cached - built):.0f}ms  stages {matrix.timings_ms}"

@@ -1,5 +1,6 @@
-"""The Claims tab: what critics leave the company unanswered, and each company claim against the
-critics' documents, grouped by theme.
+"""The Claims tab, leading with what matters: the company claims critics contest and the critic
+allegations the company leaves unanswered; then the claims to confirm, ranked; then the routine
+claims no critic touches, counted per theme (`counterpoint.matrix.triage`).
 
 Every label here is made by the machine (rules, or an LLM whose output was checked): the page
 says so on each one, with its confidence and the quotes it rests on, so the analyst can judge it.
@@ -21,6 +22,7 @@ from counterpoint.matrix.models import (
     Matrix,
     Statement,
 )
+from counterpoint.matrix.triage import Lead, Triage, triage
 from ui.cache import index_key
 from ui.style import badge, md_escape
 
@@ -32,6 +34,12 @@ RELATION_LOOK = {  # Streamlit badge colour and the words that name the label
     "addressed": ("green", "ADDRESSED BY THE COMPANY"),
 }
 RELATIONS = ("contested", "corroborated", "not_addressed")
+SHOWN = 5  # critic sentences near claims to confirm, listed before "more"
+NEAR = 3  # claims shown under each of them before "more"
+ROUTINE_HELP = (
+    "Claims no critic sentence comes near, counted per theme: open a theme to read them. Their "
+    "label is read from an absence, so its confidence stays below 0.9."
+)
 
 
 @st.cache_data(show_spinner=False, max_entries=4)
@@ -72,14 +80,15 @@ def load_matrix(assistant, documents: dict[str, dict[str, Any]]) -> Matrix | Non
 
 
 def show_claims(assistant, documents: dict[str, dict[str, Any]]) -> None:  # noqa: ANN001
-    """The whole tab: counts, the unaddressed allegations, then the claims by theme."""
+    """The whole tab: counts, contested claims, unaddressed allegations, then the rest."""
     matrix = load_matrix(assistant, documents)
     if matrix is not None:
         show_matrix(matrix)
 
 
 def show_matrix(matrix: Matrix) -> None:
-    """A matrix on the page (separate from building it, so any Matrix can be shown)."""
+    """A matrix on the page (separate from building it, so any Matrix can be shown): what
+    matters first, then the claims to confirm, then the routine ones counted per theme."""
     method = "an LLM, checked against the passages" if matrix.mode == "llm" else "offline rules"
     st.markdown("##### Claims matrix · :violet-badge[:material/smart_toy: machine-made]")
     st.caption(
@@ -88,35 +97,40 @@ def show_matrix(matrix: Matrix) -> None:
     )
     if matrix.notice:
         st.warning(matrix.notice, icon=":material/warning:")
-    _counts(matrix)
+    _counts(triage(matrix), len(matrix.allegations))
     relations, themes = _filters()
-    allegations = [a for a in matrix.allegations if not themes or a.allegation.theme in themes]
-    _unaddressed(allegations)
+    shown = triage(_filtered(matrix, relations, themes))
+    _contested(shown.contested)
+    _unaddressed(shown.unaddressed)
+    _to_confirm(shown.leads)
+    _rows("#### :material/thumb_up: Corroborated by critics", shown.corroborated, expanded=False)
+    _routine(shown.routine)
+    if shown.addressed:
+        with st.expander(f"Allegations the company's documents address · {len(shown.addressed)}"):
+            for row in shown.addressed:
+                _allegation(row)
+
+
+def _filtered(matrix: Matrix, relations: list[str], themes: list[str]) -> Matrix:
     claims = [
         row
         for row in matrix.claims
         if (not relations or row.relation in relations)
         and (not themes or row.claim.theme in themes)
     ]
-    _claims_by_theme(claims)
-    addressed = [a for a in allegations if a.coverage == "addressed"]
-    if addressed:
-        with st.expander(f"Allegations the company's documents address · {len(addressed)}"):
-            for row in addressed:
-                _allegation(row)
+    allegations = [a for a in matrix.allegations if not themes or a.allegation.theme in themes]
+    return matrix.model_copy(update={"claims": claims, "allegations": allegations})
 
 
-def _counts(matrix: Matrix) -> None:
+def _counts(found: Triage, allegations: int) -> None:
     columns = st.columns(4)
-    for column, relation in zip(columns, RELATIONS, strict=False):
-        count = sum(1 for row in matrix.claims if row.relation == relation)
-        column.metric(f"Claims {RELATION_LOOK[relation][1].lower()}", count, border=True)
-    unaddressed = sum(1 for row in matrix.allegations if row.coverage == "unaddressed")
-    columns[3].metric(
-        "Allegations unaddressed",
-        f"{unaddressed} of {len(matrix.allegations)}",
-        border=True,
+    routine = sum(len(rows) for rows in found.routine.values())
+    columns[0].metric("Claims contested", len(found.contested), border=True)
+    columns[1].metric(
+        "Allegations unaddressed", f"{len(found.unaddressed)} of {allegations}", border=True
     )
+    columns[2].metric("Claims to confirm", len(found.to_confirm), border=True)
+    columns[3].metric("Routine claims", routine, border=True, help=ROUTINE_HELP)
 
 
 def _filters() -> tuple[list[str], list[str]]:
@@ -138,17 +152,77 @@ def _filters() -> tuple[list[str], list[str]]:
     return list(relations or []), list(themes or [])
 
 
+def _contested(rows: list[ClaimRow]) -> None:
+    st.markdown(f"#### :material/gavel: Contested claims · {len(rows)}")
+    st.caption("Company claims a critic disputes, surest first, each with the critic's words.")
+    if not rows:
+        st.info("No claim is contested by a rule; see the claims to confirm below.")
+    for row in rows:
+        with st.container(border=True):
+            _claim(row)
+
+
 def _unaddressed(allegations: list[AllegationRow]) -> None:
-    open_ones = [a for a in allegations if a.coverage == "unaddressed"]
-    st.markdown(f"#### :material/report: Unaddressed allegations · {len(open_ones)}")
+    st.markdown(f"#### :material/report: Unaddressed allegations · {len(allegations)}")
     st.caption(
         "Critics' allegations (regions, programmes, events, sanctions, figures) that no passage "
         "of the company's documents answers, as far as the machine can tell."
     )
-    if not open_ones:
+    if not allegations:
         st.success("The company's documents address every allegation shown.")
-    for row in sorted(open_ones, key=lambda r: -r.confidence):
+    for row in allegations:
         _allegation(row)
+
+
+def _to_confirm(leads: list[Lead]) -> None:
+    count = sum(len(lead.rows) for lead in leads)
+    st.markdown(f"#### :material/help: Claims to confirm · {count}")
+    st.caption(
+        "The rules leave these not addressed, but a critic sentence comes near each: restating "
+        "it, pushing back on its topic, doubting the company's word, or a reader's comment. "
+        "Grouped by that sentence, closest first: read it and decide."
+    )
+    for rank, lead in enumerate(leads[:SHOWN], start=1):
+        with st.container(border=True):
+            who = _voice(lead.quote)
+            _evidence([lead.quote], f"#{rank} · {who} near {len(lead.rows)} claims")
+            for row in lead.rows[:NEAR]:
+                _expander_row(row, f"closeness {row.engagement:.2f}")
+            if len(lead.rows) > NEAR:
+                with st.expander(f"{len(lead.rows) - NEAR} more claims near it"):
+                    _plain_rows(lead.rows[NEAR:])
+    if len(leads) > SHOWN:
+        with st.expander(f"{len(leads) - SHOWN} more critic sentences near claims"):
+            _plain_rows([row for lead in leads[SHOWN:] for row in lead.rows])
+
+
+def _voice(quote: EvidenceQuote) -> str:
+    if quote.comment:
+        return "a reader's comment"
+    return "the company as a critic quotes it" if quote.restates else "a critic sentence"
+
+
+def _plain_rows(rows: list[ClaimRow]) -> None:
+    for row in rows:
+        st.markdown(_statement_md(row.claim, row.relation, row.confidence, row.method))
+        if row.reason:
+            st.caption(row.reason)
+
+
+def _rows(heading: str, rows: list[ClaimRow], expanded: bool) -> None:
+    if rows:
+        st.markdown(f"{heading} · {len(rows)}")
+        for row in rows:
+            _expander_row(row, f"{row.confidence:.2f}", expanded)
+
+
+def _routine(routine: dict[str, list[ClaimRow]]) -> None:
+    total = sum(len(rows) for rows in routine.values())
+    st.markdown(f"#### :material/inventory_2: Claims critics never touch · {total}")
+    st.caption(ROUTINE_HELP)
+    for theme, rows in routine.items():
+        with st.expander(f"{THEME_TITLES[theme]} · {len(rows)}"):
+            _plain_rows(rows)
 
 
 def _allegation(row: AllegationRow) -> None:
@@ -159,21 +233,19 @@ def _allegation(row: AllegationRow) -> None:
         _evidence(row.evidence, "Closest company passages")
 
 
-def _claims_by_theme(claims: list[ClaimRow]) -> None:
-    st.markdown(f"#### :material/fact_check: Company claims against the critics · {len(claims)}")
-    for theme in THEMES:
-        rows = [row for row in claims if row.claim.theme == theme]
-        if not rows:
-            continue
-        st.markdown(f"**{THEME_TITLES[theme]}** · {len(rows)}")
-        for row in rows:
-            colour, word = RELATION_LOOK[row.relation]
-            label = f":{colour}-badge[{word}] {_short(row.claim.text)} · {row.confidence:.2f}"
-            with st.expander(label):
-                st.markdown(_statement_md(row.claim, row.relation, row.confidence, row.method))
-                if row.reason:
-                    st.caption(row.reason)
-                _evidence(row.evidence, "Critics' passages")
+def _expander_row(row: ClaimRow, tail: str, expanded: bool = False) -> None:
+    colour, word = RELATION_LOOK[row.relation]
+    theme = THEME_TITLES.get(row.claim.theme, row.claim.theme)
+    label = f":{colour}-badge[{word}] {_short(row.claim.text)} · {theme} · {tail}"
+    with st.expander(label, expanded=expanded):
+        _claim(row)
+
+
+def _claim(row: ClaimRow) -> None:
+    st.markdown(_statement_md(row.claim, row.relation, row.confidence, row.method))
+    if row.reason:
+        st.caption(row.reason)
+    _evidence(row.evidence, "Critics' passages")
 
 
 def _statement_md(statement: Statement, label: str, confidence: float, method: str) -> str:

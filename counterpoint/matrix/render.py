@@ -5,6 +5,7 @@ its first piece of evidence, under a line saying the labels are machine-made."""
 from __future__ import annotations
 
 from counterpoint.matrix.models import THEME_TITLES, EvidenceQuote, Matrix, Statement
+from counterpoint.matrix.triage import triage
 
 MACHINE_MADE = "Labels are machine-made ({mode}): check the evidence before relying on one."
 
@@ -50,3 +51,22 @@ def _evidence_lines(evidence: list[EvidenceQuote]) -> list[str]:
         f"{f'p. {quote.page}' if quote.page else 'no page'} · similarity {quote.similarity:.2f})"
         for quote in evidence
     ]
+
+
+def render_top(matrix: Matrix, count: int = 3) -> str:
+    """The head of the Claims tab as text: counts, then the first `count` rows of the
+    contested claims, the unaddressed allegations and the claims to confirm."""
+    found = triage(matrix)
+    routine = ", ".join(f"{THEME_TITLES[t]} {len(rows)}" for t, rows in found.routine.items())
+    parts = [
+        ("Contested claims", [(r.confidence, r.claim.text) for r in found.contested]),
+        ("Unaddressed allegations", [(r.confidence, r.allegation.text) for r in found.unaddressed]),
+        ("Claims to confirm", [(r.engagement, r.claim.text) for r in found.to_confirm]),
+    ]
+    lines = []
+    for title, rows in parts:
+        lines.append(f"{title} · {len(rows)}")
+        lines += [f"  {score:.2f}  {text[:100]}" for score, text in rows[:count]]
+    total = sum(len(rows) for rows in found.routine.values())
+    lines.append(f"Claims critics never touch · {total} ({routine})")
+    return "\n".join(lines)
