@@ -111,7 +111,7 @@ def test_contested_claims_then_unaddressed_allegations_come_first(claims_page):
 
 def test_a_claim_to_confirm_sits_under_the_critic_sentence_near_it(claims_page):
     shown = shown_text(claims_page)
-    lead = shown.index("#1 · a critic sentence near 1 claims")
+    lead = shown.index("#1 · a critic sentence near 1 claim")
     assert lead < shown.index("“Nobody checks the night shift, workers say.”")
     assert [e.label for e in claims_page.expander if "safety officers walk" in e.label] == [
         ":gray-badge[NOT ADDRESSED BY CRITICS] Our safety officers walk every shift. · Labour"

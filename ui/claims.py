@@ -185,7 +185,8 @@ def _to_confirm(leads: list[Lead]) -> None:
     for rank, lead in enumerate(leads[:SHOWN], start=1):
         with st.container(border=True):
             who = _voice(lead.quote)
-            _evidence([lead.quote], f"#{rank} · {who} near {len(lead.rows)} claims")
+            near = f"{len(lead.rows)} claim" + ("s" if len(lead.rows) > 1 else "")
+            _evidence([lead.quote], f"#{rank} · {who} near {near}")
             for row in lead.rows[:NEAR]:
                 _expander_row(row, f"closeness {row.engagement:.2f}")
             if len(lead.rows) > NEAR:

@@ -20,7 +20,9 @@ def render_claims(matrix: Matrix) -> str:
         for row in rows:
             lines.append(f"\n[{row.relation}, confidence {row.confidence:.2f}] {_where(row.claim)}")
             lines.append(f"  “{row.claim.text}”")
-            lines.extend(_evidence_lines(row.evidence[:1]) or [f"  ({row.reason})"])
+            # A rebuttal rests on two quotes: the critic restating the claim, then pushing back.
+            shown = row.evidence[: 2 if row.relation == "contested" else 1]
+            lines.extend(_evidence_lines(shown) or [f"  ({row.reason})"])
     if not matrix.claims:
         lines.append("\nNo claims match.")
     return "\n".join(lines)
