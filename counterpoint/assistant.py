@@ -85,52 +85,64 @@ class Assistant:
     def ingest(self, rebuild: bool = False, progress: bool = True, prune: bool = False):  # noqa: ANN201
         """Bring the index in line with the corpus manifest; returns the `IngestReport`.
 
-        The manifest is read, and what it would remove checked, before a rebuild drops anything.
+        The manifest is read, and what it would remove checked, before a rebuild drops anything;
+        a rebuild indexes the loose files and uploads again from their kept copies.
         """
+        from ingest.library import check_rebuild, restore
         from ingest.manifest import MANIFEST_NAME, load_manifest
         from ingest.pipeline import check_removals
 
         manifest = load_manifest(self.settings.corpus_dir / MANIFEST_NAME)
         if rebuild:
-            check_removals(manifest, self.store.documents(), prune)
+            documents = self.store.documents()
+            check_removals(manifest, documents, prune)
+            check_rebuild(documents, self.settings.data_dir, prune)
             self.__dict__["store"] = self._open_store(rebuild=True)
-        report = self.ingestor(progress).ingest_manifest(manifest, prune)
+        ingestor = self.ingestor(progress)
+        report = ingestor.ingest_manifest(manifest, prune)
+        if rebuild:
+            restore(ingestor, self.settings.data_dir, report)
         self.retriever.refresh()
         return report
 
     def ingest_file(
         self, path: Path, side: Side, title: str | None = None, replace: bool = False
     ):  # noqa: ANN201
-        """Add one file outside the manifest; returns the `IngestReport`. A file that would
-        take the place of another document (same name, other side or path) is refused unless
-        `replace`."""
-        report = self.ingestor().ingest_file(path, side, title, replace=replace)
+        """Add one file outside the manifest, keeping a copy to rebuild from; returns the
+        `IngestReport`. A file that would take the place of another document (same name,
+        other side or path) is refused unless `replace`."""
+        from ingest.library import add_file
+
+        report = add_file(self.ingestor(), self.settings.data_dir, path, side, title, None, replace)
         self.retriever.refresh()
         return report
 
     def ingest_upload(
-        self,
-        name: str,
-        data: BinaryIO,
-        side: Side,
-        title: str | None = None,
-        replace: bool = False,
+        self, name: str, data: BinaryIO, side: Side, title: str | None = None, replace: bool = False
     ):  # noqa: ANN201
         """Save an upload (file name as the browser sent it) under the data folder and ingest
-        it; a refused upload leaves nothing behind. Returns the `IngestReport`."""
+        it like `ingest_file`; a refused upload leaves nothing behind."""
         from ingest.identity import upload_key
+        from ingest.library import add_file
         from ingest.loaders import discard_upload, save_upload
 
         path, new = save_upload(name, data, self.settings.data_dir / "uploads")
         try:
-            ingestor = self.ingestor()
-            report = ingestor.ingest_file(path, side, title, upload_key(path.name), replace)
+            ingestor, key = self.ingestor(), upload_key(path.name)
+            report = add_file(ingestor, self.settings.data_dir, path, side, title, key, replace)
         except Exception:
             if new:
                 discard_upload(path)
             raise
         self.retriever.refresh()
         return report
+
+    def remove_document(self, doc_id: str) -> None:
+        """Remove a document from the index, and the kept copy of a loose file or upload."""
+        from ingest.library import remove_document
+
+        remove_document(self.store, self.settings.data_dir, doc_id)
+        self.retriever.refresh()
 
     def ensure_index(self) -> None:
         """Build the index from the bundled corpus when there is none yet."""

@@ -104,14 +104,17 @@ def uploads_dir(settings: Settings) -> Path:
 def source_file(settings: Settings, meta: dict[str, Any]) -> Path | None:
     """The file a document was ingested from, when it is still on disk.
 
-    Uploads are kept as `uploads/<first 16 hex of their SHA-256>/<name>`; manifest documents
+    Uploads are kept as `uploads/<first 16 hex of their SHA-256>/<name>`, loose files as
+    `files/<the same>/<name>`; manifest documents
     where `corpus.toml` puts them.
     """
     name = str(meta.get("file") or "")
     if not name:
         return None
-    uploads = uploads_dir(settings)
-    candidates = [uploads / str(meta.get("content_hash", ""))[:16] / name, uploads / name]
+    uploads, folder = uploads_dir(settings), str(meta.get("content_hash", ""))[:16]
+    # Loose files (`ingest FILE`) are kept under files/ (ingest.sources), uploads under uploads/.
+    kept = settings.data_dir / "files" / folder / name
+    candidates = [uploads / folder / name, kept, uploads / name]
     if meta.get("origin", "manifest") == "manifest":
         listed = _manifest_paths(settings.corpus_dir).get(str(meta.get("doc_id")))
         candidates = [p for p in (listed, settings.corpus_dir / name) if p]

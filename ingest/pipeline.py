@@ -52,6 +52,14 @@ class IngestReport:
     chunks_written: int = 0
     chunks_total: int = 0
     seconds: float = 0.0
+    previous: dict | None = None  # a loose file's older version: its first chunk's metadata
+
+    def merge(self, other: IngestReport) -> None:
+        """Add another run's outcome to this one (a rebuild's kept sources)."""
+        for name in ("added", "updated", "unchanged", "removed"):
+            getattr(self, name).extend(getattr(other, name))
+        self.chunks_written += other.chunks_written
+        self.chunks_total = other.chunks_total
 
     def summary(self) -> str:
         """One line for the terminal."""
@@ -108,20 +116,22 @@ class Ingestor:
         title: str | None = None,
         key: str | None = None,
         replace: bool = False,
+        doc_id: str | None = None,
     ) -> IngestReport:
         """Add one file that is not in the manifest, titled from its text unless given.
 
         `key` is its identity (`ingest.identity`): its absolute path unless given (an upload's
         name); a file that would take another document's place is refused unless `replace`.
+        `doc_id`: the id it had (a kept source indexed again), instead of one from its name.
         """
         started = time.perf_counter()
         check_file(path)
         key = key or str(path.resolve())
         content = hashlib.sha256(read_file(path)).hexdigest()
         documents = self.store.documents()
-        doc_id = loose_id(path, key, side, content, documents, replace)
+        doc_id = doc_id or loose_id(path, key, side, content, documents, replace)
         entry = DocumentEntry(id=doc_id, title=title or "", side=side, path=path)
-        report = IngestReport()
+        report = IngestReport(previous=documents.get(doc_id))
         self._ingest_one(entry, path, key, self._known(documents), report)
         report.chunks_total = self.store.count()
         report.seconds = time.perf_counter() - started

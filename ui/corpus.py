@@ -7,8 +7,7 @@ from typing import Any
 import streamlit as st
 
 from counterpoint.errors import CounterpointError
-from counterpoint.evidence import source_file, uploads_dir
-from ingest.loaders import MAX_FILE_BYTES, discard_upload
+from ingest.loaders import MAX_FILE_BYTES
 from ui.sidebar import Filters
 from ui.style import SIDE_NAMES, badge, md_escape
 
@@ -57,14 +56,10 @@ def _document_row(assistant, doc_id: str, meta: dict[str, Any]) -> None:  # noqa
 
 def _remove(assistant, doc_id: str, meta: dict[str, Any]) -> None:  # noqa: ANN001
     try:
-        assistant.store.delete_document(doc_id)
-        assistant.retriever.refresh()
+        assistant.remove_document(doc_id)  # and the kept copy of an upload or loose file
     except CounterpointError as exc:
         st.error(str(exc), icon=":material/error:")
         return
-    path = source_file(assistant.settings, meta)
-    if meta.get("origin") == "file" and path and uploads_dir(assistant.settings) in path.parents:
-        discard_upload(path)  # the page's own copy of the upload
     st.session_state["corpus_flash"] = f"Removed {meta.get('title') or doc_id} from the index."
     st.rerun()
 
