@@ -47,10 +47,24 @@ def load_pages(path: Path, page_breaks: str | None = None) -> list[RawPage]:
         kinds = ", ".join(SUPPORTED_SUFFIXES)
         raise IngestError(f"{path.name}: unsupported file type '{path.suffix}' (use {kinds})")
     check_file(path)
-    pages = loader(path, page_breaks)
+    try:
+        pages = loader(path, page_breaks)
+    except IngestError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - parsers of damaged files raise anything at all
+        raise IngestError(f"{path.name}: {_damaged(path, exc)}") from None
     if not any(page.text.strip() for page in pages):
         raise IngestError(f"{path.name}: the file holds no text")
     return pages
+
+
+def _damaged(path: Path, exc: BaseException) -> str:
+    """One line saying the file is unreadable, with the parser's reason cut short."""
+    kind = {".pdf": "PDF", ".docx": ".docx file", ".html": "HTML file", ".htm": "HTML file"}
+    reason = " ".join(f"{type(exc).__name__}: {exc}".split())
+    if len(reason) > 160:
+        reason = reason[:157] + "..."
+    return f"not a readable {kind.get(path.suffix.lower(), 'file')} ({reason})"
 
 
 def check_file(path: Path) -> None:
@@ -181,9 +195,14 @@ def _load_html(path: Path, page_breaks: str | None) -> list[RawPage]:
 
 
 def _load_pdf(path: Path, page_breaks: str | None) -> list[RawPage]:
+    import logging
+
     from pypdf import PdfReader
     from pypdf.errors import PdfReadError
 
+    # pypdf logs each repair of a damaged file, which Python prints on stderr where the CLI's
+    # one-line messages must stand alone; a file it cannot read still raises.
+    logging.getLogger("pypdf").setLevel(logging.CRITICAL)
     try:
         reader = PdfReader(path)
         if reader.is_encrypted and not _open_without_password(reader):
@@ -192,7 +211,7 @@ def _load_pdf(path: Path, page_breaks: str | None) -> list[RawPage]:
             )
         pages = [RawPage(n, page.extract_text() or "") for n, page in enumerate(reader.pages, 1)]
     except (PdfReadError, ValueError, KeyError, TypeError, OSError) as exc:
-        raise IngestError(f"{path.name}: not a readable PDF ({exc})") from None
+        raise IngestError(f"{path.name}: {_damaged(path, exc)}") from None
     if pages and not any(page.text.strip() for page in pages):
         raise IngestError(f"{path.name}: the PDF has no text layer (a scan?); OCR it first")
     return pages
@@ -215,7 +234,7 @@ def _load_docx(path: Path, page_breaks: str | None) -> list[RawPage]:
     try:
         document = Document(str(path))
     except (zipfile.BadZipFile, KeyError, ValueError) as exc:
-        raise IngestError(f"{path.name}: not a readable .docx file ({exc})") from None
+        raise IngestError(f"{path.name}: {_damaged(path, exc)}") from None
     blocks = [p.text for p in document.paragraphs]
     for table in document.tables:
         blocks.extend(" · ".join(cell.text for cell in row.cells) for row in table.rows)
