@@ -21,6 +21,7 @@ CORE = {
     "counterpoint.config": 1,
     "counterpoint.models": 2,
     "counterpoint.text": 2,
+    "counterpoint.markup": 2,
     "counterpoint.embedding": 3,
     "counterpoint.chroma": 3,
     "counterpoint.llm": 3,

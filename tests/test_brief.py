@@ -257,3 +257,28 @@ def test_a_brief_without_the_matrix_says_why(answer, tmp_path):
     text = to_markdown(brief)
     assert "## Claims matrix (machine-made)" in text and note in text
     assert "## Timeline" not in text
+
+
+def test_a_hostile_quote_stays_as_written_in_every_brief_format():
+    from docx import Document
+
+    quote = "Audits are **spotless** :green-badge[verified] [1] $$x$$ [site](https://e.example)."
+    cites = [citation(1, "critic", quote, 2)]
+    hostile = Answer(
+        question="Are audits **clean**?",
+        mode="extractive",
+        answer=f"**What critics say**\n\n- “{quote}” [1]",
+        sides={"critic": SideFindings(found=True, citations=[1])},
+        citations=cites,
+        insufficient_evidence=False,
+        timings_ms={},
+    )
+    brief = Brief(answers=[hostile], sources=[], exported_at=datetime(2026, 1, 1, tzinfo=UTC))
+    markdown = to_markdown(brief)
+    assert "Are audits \\*\\*clean\\*\\*?" in markdown
+    assert "Audits are \\*\\*spotless\\*\\* :\u2060green-badge\\[verified\\] \\[1\\]" in markdown
+    assert "” [1]" in markdown  # our marker stays a marker
+    doc = Document(io.BytesIO(to_docx(brief)))
+    runs = [run for p in doc.paragraphs for run in p.runs]
+    assert any(quote in run.text for run in runs)  # the quote in one run, as written
+    assert not any(run.bold and "spotless" in run.text for run in runs)

@@ -13,6 +13,7 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -56,13 +57,25 @@ def wait_healthy(url: str, server: subprocess.Popen, seconds: float = 60) -> Non
 @pytest.fixture(scope="module")
 def app_url(request, tmp_path_factory) -> Iterator[str]:
     """The app served headless over a private copy of the seed index."""
+    need_chromium()
+    seed_assistant = request.getfixturevalue("seed_assistant")  # only once chromium is there
+    data_dir = tmp_path_factory.mktemp("browser") / "index"
+    shutil.copytree(seed_assistant.settings.data_dir, data_dir)
+    with serve(data_dir) as url:
+        yield url
+
+
+def need_chromium() -> None:
+    """Skip without Debian's chromium (fail in CI, where `make install` installs it)."""
     if not CHROMIUM.exists():
         if os.environ.get("CI"):
             pytest.fail("Debian's chromium is missing: `make install` installs it")
         pytest.skip("needs Debian's chromium (`apt-get install chromium`)")
-    seed_assistant = request.getfixturevalue("seed_assistant")  # only once chromium is there
-    data_dir = tmp_path_factory.mktemp("browser") / "index"
-    shutil.copytree(seed_assistant.settings.data_dir, data_dir)
+
+
+@contextmanager
+def serve(data_dir: Path) -> Iterator[str]:
+    """`streamlit run app.py` headless on a free port over the index in `data_dir`."""
     port = free_port()
     env = {**os.environ, "COUNTERPOINT_DATA_DIR": str(data_dir), "CHROMA_HOST": ""}
     env.pop("OPENAI_API_KEY", None)
@@ -125,7 +138,8 @@ def test_an_analyst_asks_opens_a_citation_sees_the_quote_marked_and_exports(app_
             citation.locator("summary").click()
             quote = citation.locator("mark").first
             expect(quote).to_be_visible()
-            opening = citation.locator("summary").inner_text().split("“", 1)[1]
+            summary = citation.locator("summary").inner_text().replace("\u2060", "")
+            opening = summary.split("“", 1)[1]
             assert quote.inner_text().startswith(opening.rstrip("”…").strip()[:40])
             page.evaluate(SCROLL_TO_TOP)  # the question and the tabs in view, above the answer
             page.screenshot(path=str(tmp_path / "answer.png"))

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 import streamlit as st
 
 from counterpoint.errors import CounterpointError
+from counterpoint.markup import answer_markdown, md_escape
 from counterpoint.models import Answer, Citation
 from ui.evidence import citation_label, show_citation
 from ui.style import SIDE_LOOK, badge
@@ -95,7 +96,7 @@ def show_starters() -> None:
 def show_turn(index: int, answer: Answer, assistant) -> None:  # noqa: ANN001 - an Assistant
     """One question and its answer, with every citation openable."""
     with st.chat_message("user", avatar=USER_AVATAR):
-        st.markdown(answer.question)
+        st.markdown(md_escape(answer.question))
     with st.chat_message("assistant", avatar=ASSISTANT_AVATAR):
         show_answer(index, answer, assistant)
 
@@ -103,7 +104,7 @@ def show_turn(index: int, answer: Answer, assistant) -> None:  # noqa: ANN001 - 
 def ask(question: str, assistant) -> None:  # noqa: ANN001 - an Assistant
     """Stream the answer to a new question into the conversation; errors shown, not raised."""
     with st.chat_message("user", avatar=USER_AVATAR):
-        st.markdown(question)
+        st.markdown(md_escape(question))
     with st.chat_message("assistant", avatar=ASSISTANT_AVATAR):
         slot = st.empty()
         try:
@@ -128,7 +129,10 @@ def _stream(slot, question: str, assistant) -> Answer:  # noqa: ANN001
                 yield item
 
     with slot.container():
-        st.write_stream(pieces())
+        draft, text = st.empty(), ""
+        for piece in pieces():  # redrawn whole, so that no mark is ever made of a split piece
+            text += piece
+            draft.markdown(answer_markdown(text, []))
     if not final:
         raise CounterpointError("the answerer stopped before finishing its answer; ask again")
     return final[-1]
@@ -183,9 +187,9 @@ def with_markers(body: str, citations: list[Citation]) -> str:
             return f":red-badge[⚠ {c.n} unverified]"
         return f":{SIDE_LOOK.get(c.side, SIDE_LOOK['both'])[0]}-badge[{c.n}]"
 
-    # Quoted text shows as written: `<` never starts markup, `$` never starts a formula.
-    body = body.replace("<", "&lt;").replace("$", "\\$")
-    return re.sub(r"\[(\d{1,3})\]", marker, body)
+    # Document text shows as written; only our own `[n]` markers (outside quotes) become badges.
+    safe = answer_markdown(body, [c.quote for c in citations])
+    return re.sub(r"(?<!\\)\[(\d{1,3})\]", marker, safe)
 
 
 def _footer(answer: Answer) -> str:
@@ -195,5 +199,5 @@ def _footer(answer: Answer) -> str:
     footer = f"{answer.mode} answer · evidence from {sides} · {timing}"
     searched = getattr(answer, "standalone_question", "")
     if searched and searched != answer.question:
-        footer += f" · searched as “{searched}”"
+        footer += f" · searched as “{md_escape(searched)}”"
     return footer

@@ -13,6 +13,7 @@ from typing import Any
 import streamlit as st
 
 from counterpoint.errors import CounterpointError
+from counterpoint.markup import md_escape
 from counterpoint.matrix.models import (
     THEME_TITLES,
     THEMES,
@@ -24,7 +25,7 @@ from counterpoint.matrix.models import (
 )
 from counterpoint.matrix.triage import Lead, Triage, triage
 from ui.cache import index_key
-from ui.style import badge, md_escape
+from ui.style import badge
 
 RELATION_LOOK = {  # Streamlit badge colour and the words that name the label
     "contested": ("red", "CONTESTED"),
@@ -207,7 +208,7 @@ def _plain_rows(rows: list[ClaimRow]) -> None:
     for row in rows:
         st.markdown(_statement_md(row.claim, row.relation, row.confidence, row.method))
         if row.reason:
-            st.caption(row.reason)
+            st.caption(md_escape(row.reason))
 
 
 def _rows(heading: str, rows: list[ClaimRow], expanded: bool) -> None:
@@ -230,7 +231,7 @@ def _allegation(row: AllegationRow) -> None:
     with st.container(border=True):
         st.markdown(_statement_md(row.allegation, row.coverage, row.confidence, row.method))
         if row.reason:
-            st.caption(row.reason)
+            st.caption(md_escape(row.reason))
         _evidence(row.evidence, "Closest company passages")
 
 
@@ -245,7 +246,7 @@ def _expander_row(row: ClaimRow, tail: str, expanded: bool = False) -> None:
 def _claim(row: ClaimRow) -> None:
     st.markdown(_statement_md(row.claim, row.relation, row.confidence, row.method))
     if row.reason:
-        st.caption(row.reason)
+        st.caption(md_escape(row.reason))
     _evidence(row.evidence, "Critics' passages")
 
 
@@ -268,7 +269,7 @@ def _evidence(quotes: list[EvidenceQuote], heading: str) -> None:
     lines = [f"**{heading}**"]
     for quote in quotes:
         page = f"p. {quote.page}" if quote.page else "no page numbers"
-        cues = f" · contrast: {', '.join(quote.contrast)}" if quote.contrast else ""
+        cues = f" · contrast: {md_escape(', '.join(quote.contrast))}" if quote.contrast else ""
         check = "" if quote.supported else " · :red[UNVERIFIED]"
         lines.append(
             f"- {badge(quote.side)} “{md_escape(quote.quote)}”  \n"

@@ -9,9 +9,10 @@ import streamlit as st
 from counterpoint.assistant import check_question
 from counterpoint.config import SIDES
 from counterpoint.errors import CounterpointError
+from counterpoint.markup import md_escape
 from counterpoint.models import Passage
 from ui.sidebar import Filters
-from ui.style import SIDE_LOOK, SIDE_NAMES, badge, md_escape, terms_html
+from ui.style import SIDE_LOOK, SIDE_NAMES, badge, terms_html
 
 # Retrieval depth when documents are filtered out afterwards: the fusion's candidate pool.
 FILTERED_DEPTH = 20

@@ -7,9 +7,10 @@ from typing import Any
 import streamlit as st
 
 from counterpoint.errors import CounterpointError
+from counterpoint.markup import md_escape
 from ingest.loaders import MAX_FILE_BYTES
 from ui.sidebar import Filters
-from ui.style import SIDE_NAMES, badge, md_escape
+from ui.style import SIDE_NAMES, badge
 
 UPLOAD_TYPES = ["pdf", "docx", "html", "htm", "txt", "md"]
 SIDE_HELP = {
@@ -60,7 +61,8 @@ def _remove(assistant, doc_id: str, meta: dict[str, Any]) -> None:  # noqa: ANN0
     except CounterpointError as exc:
         st.error(str(exc), icon=":material/error:")
         return
-    st.session_state["corpus_flash"] = f"Removed {meta.get('title') or doc_id} from the index."
+    title = md_escape(str(meta.get("title") or doc_id))
+    st.session_state["corpus_flash"] = f"Removed {title} from the index."
     st.rerun()
 
 

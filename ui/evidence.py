@@ -9,8 +9,9 @@ import streamlit as st
 
 from counterpoint.errors import CounterpointError
 from counterpoint.evidence import PassageContext, passage_context, quote_span, source_file
+from counterpoint.markup import md_escape
 from counterpoint.models import Citation
-from ui.style import badge, escaped, md_escape, passage_html
+from ui.style import badge, escaped, passage_html
 
 VIEWS = {"passage": "Passage", "context": "In context", "page": "PDF page"}
 
@@ -21,7 +22,8 @@ def citation_label(c: Citation) -> str:
     flag = " · ⚠ UNVERIFIED" if not c.supported else ""
     words = c.quote.split()
     opening = " ".join(words[:7]) + ("…" if len(words) > 7 else "")
-    return f"[{c.n}] {c.side.upper()} · {c.title} · {page}{flag} — “{opening}”"
+    title, opening = md_escape(c.title), md_escape(opening)
+    return f"[{c.n}] {c.side.upper()} · {title} · {page}{flag} — “{opening}”"
 
 
 def show_citation(assistant, c: Citation, key: str) -> None:  # noqa: ANN001 - an Assistant

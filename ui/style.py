@@ -66,11 +66,6 @@ def badge(side: str, text: str | None = None) -> str:
     return f":{colour}-badge[{icon} {text or word}]"
 
 
-def md_escape(text: str) -> str:
-    """Text shown as written inside Markdown, emphasis and directives."""
-    return re.sub(r"([\\`*_\[\]$<:])", r"\\\1", text)
-
-
 def escaped(text: str) -> str:
     """HTML-escaped text with line breaks kept."""
     return html.escape(text).replace("\n", "<br>")

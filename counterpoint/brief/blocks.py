@@ -4,7 +4,10 @@ and the Timeline and Claims matrix sections as (kind, text, side) blocks."""
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
+
+from counterpoint.markup import answer_markdown, md_unescape
 
 if TYPE_CHECKING:
     from counterpoint.brief.model import Brief, Source
@@ -32,17 +35,21 @@ def source_line(s: Source) -> str:
     return " · ".join(part for part in parts if part)
 
 
-def answer_blocks(markdown: str) -> list[tuple[str, Any]]:
-    """("heading" | "bullet" | "para", text) and ("table", rows) from an answer's Markdown."""
+def answer_blocks(markdown: str, quotes: Iterable[str] = ()) -> list[tuple[str, Any]]:
+    """("heading" | "bullet" | "para", text) and ("table", rows) from an answer's Markdown.
+
+    The text is escaped Markdown (`answer_markdown`): only our own `**bold**` is bold, never a
+    document's, and `inline_runs` gives it back as written.
+    """
     blocks: list[tuple[str, Any]] = []
-    for line in markdown.splitlines():
+    for line in answer_markdown(markdown, quotes).splitlines():
         line = line.strip()
         if not line:
             continue
         if line.startswith("|"):
             if re.fullmatch(r"\|[\s:|-]+\|", line):
                 continue  # the header separator row
-            cells = [cell.strip().replace("\\|", "|") for cell in re.split(r"(?<!\\)\|", line)]
+            cells = [md_unescape(cell.strip()) for cell in re.split(r"(?<!\\)\|", line)]
             if blocks and blocks[-1][0] == "table":
                 blocks[-1][1].append(cells[1:-1])
             else:
@@ -58,8 +65,8 @@ def answer_blocks(markdown: str) -> list[tuple[str, Any]]:
 
 def inline_runs(text: str) -> list[tuple[str, bool]]:
     """(text, bold) runs of a line with `**bold**` spans."""
-    parts = re.split(r"\*\*(.+?)\*\*", text)
-    return [(part, index % 2 == 1) for index, part in enumerate(parts) if part]
+    parts = re.split(r"(?<!\\)\*\*(.+?)(?<!\\)\*\*", text)
+    return [(md_unescape(part), index % 2 == 1) for index, part in enumerate(parts) if part]
 
 
 def side_heading(text: str) -> tuple[str, str]:

@@ -32,7 +32,7 @@ def to_docx(brief: Brief) -> bytes:
         doc.add_heading(f"{number}. {answer.question}", level=1)
         if notice := getattr(answer, "notice", None):
             doc.add_paragraph(notice, style="Intense Quote")
-        for kind, value in answer_blocks(answer.answer):
+        for kind, value in answer_blocks(answer.answer, [c.quote for c in answer.citations]):
             _docx_block(doc, kind, value)
         doc.add_heading("Evidence", level=3)
         for c in answer.citations:
@@ -58,7 +58,7 @@ def _docx_block(doc: Any, kind: str, value: Any) -> None:
         for row in value:
             cells = table.add_row().cells
             for cell, text in zip(cells, row, strict=False):
-                cell.text = text.replace("**", "")
+                cell.text = text  # as written: a document's `**` is not ours to strip
     else:
         paragraph = doc.add_paragraph(style="List Bullet" if kind == "bullet" else None)
         for text, bold in inline_runs(value):

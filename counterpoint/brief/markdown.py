@@ -5,36 +5,40 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from counterpoint.brief.blocks import Block, citation_line, extra_blocks, source_line
+from counterpoint.markup import answer_markdown, md_escape
 
 if TYPE_CHECKING:
     from counterpoint.brief.model import Brief
 
 
 def to_markdown(brief: Brief) -> str:
-    """The brief as Markdown."""
+    """The brief as Markdown; every text from a document or the user is escaped (`md_escape`)."""
     out = [
         "# Due-diligence brief",
         "",
         brief.header,
     ]
     for number, answer in enumerate(brief.answers, 1):
-        out += ["", f"## {number}. {answer.question}", ""]
+        out += ["", f"## {number}. {md_escape(answer.question)}", ""]
         if notice := getattr(answer, "notice", None):
-            out += [f"> {notice}", ""]
-        out += [answer.answer, "", "### Evidence", ""]
+            out += [f"> {md_escape(notice)}", ""]
+        quotes = [c.quote for c in answer.citations]
+        out += [answer_markdown(answer.answer, quotes), "", "### Evidence", ""]
         for c in answer.citations:
-            out += [f"- {citation_line(c)}", f"  > {c.quote}"]
+            titled = c.model_copy(update={"title": md_escape(c.title)})
+            out += [f"- {citation_line(titled)}", f"  > {md_escape(c.quote)}"]
     out += _markdown_sections(extra_blocks(brief))
     out += ["", "## Sources", ""]
     for s in brief.sources:
         digest = f"`{s.sha256}`" if s.sha256 else "file not available"
-        out += [f"- **{s.doc_id}**: {source_line(s)}", f"  SHA-256: {digest}"]
+        out += [f"- **{md_escape(s.doc_id)}**: {md_escape(source_line(s))}", f"  SHA-256: {digest}"]
     return "\n".join(out) + "\n"
 
 
 def _markdown_sections(blocks: list[Block]) -> list[str]:
     out: list[str] = []
-    for kind, text, _side in blocks:
+    for kind, raw, _side in blocks:
+        text = md_escape(raw)
         if kind in ("h2", "h3"):
             out += ["", f"{'##' if kind == 'h2' else '###'} {text}", ""]
         elif kind == "meta":

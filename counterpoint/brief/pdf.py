@@ -46,8 +46,10 @@ def _pdf_story(brief: Brief, width: float) -> list[Any]:
         story.append(Paragraph(_xml(f"{number}. {answer.question}"), st["Heading2"]))
         if notice := getattr(answer, "notice", None):
             story.append(Paragraph(_xml(notice), st["Meta"]))
+        quotes = [c.quote for c in answer.citations]
         story += [
-            _pdf_block(kind, value, st, width) for kind, value in answer_blocks(answer.answer)
+            _pdf_block(kind, value, st, width)
+            for kind, value in answer_blocks(answer.answer, quotes)
         ]
         story.append(Paragraph("Evidence", st["Heading4"]))
         for c in answer.citations:
