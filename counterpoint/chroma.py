@@ -14,6 +14,8 @@ from typing import Any
 from counterpoint.config import Settings, offline_environment
 from counterpoint.errors import StoreError
 
+REPAIR = "run `counterpoint doctor --repair`"
+
 # chromadb's HttpClient waits forever by default; a stalled server must not hang a question.
 _CONNECT_TIMEOUT_S = 5.0
 _REQUEST_TIMEOUT_S = 120.0
@@ -48,7 +50,8 @@ def describe_failure(exc: Exception, action: str, settings: Settings | None = No
             f"cannot reach {where} while {action} ({transport or type(transport).__name__}); "
             "is it running? (CHROMA_HOST, CHROMA_PORT)"
         )
-    return f"Chroma failed while {action}: {type(exc).__name__}: {exc}"
+    # The index itself is damaged (or unreadable): the doctor rebuilds it, uploads included.
+    return f"Chroma failed while {action}: {type(exc).__name__}: {exc}; {REPAIR}"
 
 
 def _transport_error(exc: BaseException | None) -> Exception | None:

@@ -27,6 +27,8 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     _question_commands(commands)
     _report_commands(commands)
+    doctor = commands.add_parser("doctor", help="check the index, BM25 and kept sources")
+    doctor.add_argument("--repair", action="store_true", help="rebuild what is damaged")
     return parser
 
 
@@ -216,6 +218,24 @@ def _allegations(assistant, args: argparse.Namespace) -> int:  # noqa: ANN001
     return 0
 
 
+def _doctor(assistant, args: argparse.Namespace) -> int:  # noqa: ANN001
+    from counterpoint.doctor import diagnose, repair, report_lines
+
+    found = diagnose(assistant.settings)
+    print("\n".join(report_lines(found)))
+    if found.healthy:
+        return 0
+    if not args.repair:
+        print("run `counterpoint doctor --repair` to rebuild what is damaged")
+        return 1
+    for line in repair(assistant.settings, found, assistant.notify):
+        print(f"repaired: {line}")
+    again = diagnose(assistant.settings)
+    left = [line for line, c in zip(report_lines(again), again.checks, strict=True) if not c.ok]
+    print("\n".join(left) if left else "all checks pass now")
+    return 0 if again.healthy else 1
+
+
 _COMMANDS = {
     "ingest": _ingest,
     "search": _search,
@@ -224,4 +244,5 @@ _COMMANDS = {
     "timeline": _timeline,
     "claims": _claims,
     "allegations": _allegations,
+    "doctor": _doctor,
 }

@@ -56,7 +56,7 @@ class ChunkStore:
             if stored and stored != self.embedder_id:
                 raise StoreError(
                     f"the index was built with {stored}, but {self.embedder_id} is configured; "
-                    "run `counterpoint ingest --rebuild` to re-embed the corpus"
+                    "run `counterpoint doctor --repair` to re-embed the corpus"
                 )
             self._collection = collection
         return self._collection

@@ -47,12 +47,19 @@ PARTS = {
 EDGE = {
     "counterpoint.assistant": ("counterpoint.cli", "counterpoint.__main__", "ui", "app"),
     "counterpoint.cli": ("counterpoint.__main__", "ingest.__main__", "ui", "app"),
+    "counterpoint.doctor": ("counterpoint.cli", "counterpoint.__main__", "ui", "app"),
     "counterpoint.__main__": ("ui", "app"),
     "ingest.__main__": ("ui", "app"),
     "ui": ("counterpoint.cli", "app"),
     "app": ("counterpoint.cli",),
 }
-MAY_IMPORT_ASSISTANT = ("counterpoint.assistant", "counterpoint.cli", "ui", "app")
+MAY_IMPORT_ASSISTANT = (
+    "counterpoint.assistant",
+    "counterpoint.cli",
+    "counterpoint.doctor",
+    "ui",
+    "app",
+)
 # Imports that break the rules above on purpose, each with its reason. Keep this short.
 EXCEPTIONS = {
     ("counterpoint.evidence", "ingest.manifest"): "a document's file is where corpus.toml says",

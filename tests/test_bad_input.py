@@ -213,7 +213,7 @@ def test_an_index_built_with_another_embedder_is_refused(store_settings, tmp_pat
     )
     message = (
         "built with sentence-transformers/all-MiniLM-L6-v2@fp32, but "
-        "openai/text-embedding-3-small is configured; run `counterpoint ingest --rebuild`"
+        "openai/text-embedding-3-small is configured; run `counterpoint doctor --repair`"
     )
     with refused(built, StoreError, message):
         Assistant(other).search("audits")
