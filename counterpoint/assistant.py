@@ -16,6 +16,7 @@ from typing import BinaryIO
 
 from counterpoint.config import Settings, Side
 from counterpoint.errors import IndexMissingError, InputError, LLMError
+from counterpoint.locking import writes
 from counterpoint.models import Answer, SearchResult
 
 Notify = Callable[[str], None]
@@ -82,6 +83,7 @@ class Assistant:
             progress=progress,
         )
 
+    @writes
     def ingest(self, rebuild: bool = False, progress: bool = True, prune: bool = False):  # noqa: ANN201
         """Bring the index in line with the corpus manifest; returns the `IngestReport`.
 
@@ -105,6 +107,7 @@ class Assistant:
         self.retriever.refresh()
         return report
 
+    @writes
     def ingest_file(
         self, path: Path, side: Side, title: str | None = None, replace: bool = False
     ):  # noqa: ANN201
@@ -117,6 +120,7 @@ class Assistant:
         self.retriever.refresh()
         return report
 
+    @writes
     def ingest_upload(
         self, name: str, data: BinaryIO, side: Side, title: str | None = None, replace: bool = False
     ):  # noqa: ANN201
@@ -137,6 +141,7 @@ class Assistant:
         self.retriever.refresh()
         return report
 
+    @writes
     def remove_document(self, doc_id: str) -> None:
         """Remove a document from the index, and the kept copy of a loose file or upload."""
         from ingest.library import remove_document

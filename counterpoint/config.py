@@ -52,6 +52,8 @@ class Settings(BaseSettings):
     chunk_overlap: int = Field(32, ge=0, le=128, alias="COUNTERPOINT_CHUNK_OVERLAP")
     top_k: int = Field(4, ge=1, le=50, alias="COUNTERPOINT_TOP_K")
     max_question_chars: int = Field(2000, ge=50, alias="COUNTERPOINT_MAX_QUESTION_CHARS")
+    # How long a writer (ingest, upload, removal, repair) waits for another one to finish.
+    lock_wait: float = Field(600.0, ge=0, alias="COUNTERPOINT_LOCK_WAIT")
 
     @field_validator("chroma_host", "openai_base_url", "llm_model", mode="before")
     @classmethod

@@ -137,6 +137,13 @@ def _check_sources(settings: Settings, found: Diagnosis) -> None:
 
 def repair(settings: Settings, found: Diagnosis, notify: Any = print) -> list[str]:
     """Rebuild what `found` says is damaged; returns one line per thing done."""
+    from counterpoint.locking import writer_lock
+
+    with writer_lock(settings.data_dir, settings.lock_wait):
+        return _repair(settings, found, notify)
+
+
+def _repair(settings: Settings, found: Diagnosis, notify: Any) -> list[str]:
     done: list[str] = []
     if found.failed("bm25"):
         shutil.rmtree(settings.data_dir / "bm25", ignore_errors=True)

@@ -19,6 +19,7 @@ CORE = {
     "counterpoint": 0,  # the package itself: its version
     "counterpoint.errors": 0,
     "counterpoint.config": 1,
+    "counterpoint.locking": 1,
     "counterpoint.models": 2,
     "counterpoint.text": 2,
     "counterpoint.markup": 2,
