@@ -6,7 +6,6 @@ process (the Streamlit app) pays for them once.
 
 from __future__ import annotations
 
-import re
 import sys
 import time
 from collections.abc import Callable, Iterator
@@ -18,26 +17,13 @@ from counterpoint.config import Settings, Side
 from counterpoint.errors import IndexMissingError, InputError, LLMError
 from counterpoint.locking import writes
 from counterpoint.models import Answer, SearchResult
+from counterpoint.text import check_question, script_hint
 
 Notify = Callable[[str], None]
 
 
 def _to_stderr(message: str) -> None:
     print(message, file=sys.stderr)
-
-
-def check_question(question: str, limit: int) -> str:
-    """The question, stripped; empty, wordless or over-long questions are refused."""
-    question = question.strip()
-    if not question:
-        raise InputError("the question is empty")
-    if len(question) > limit:
-        raise InputError(
-            f"the question is {len(question):,} characters long; the limit is {limit:,}"
-        )
-    if not re.search(r"\w", question):
-        raise InputError("the question has no words in it")
-    return question
 
 
 class Assistant:
@@ -187,8 +173,18 @@ class Assistant:
         """Yield the answer's text as it is produced, then the finished `Answer` last.
 
         `history` is the conversation so far as (question, answer) pairs, for follow-ups. An LLM
-        failure ends the turn with the extractive answer and a `notice` saying why.
+        failure ends the turn with the extractive answer and a `notice` saying why; a question
+        the embedder cannot read gets a `notice` saying so.
         """
+        hint = script_hint(question, self.settings.embed_model)
+        for item in self._answer_stream(question, history, mode):
+            if hint and isinstance(item, Answer):
+                item.notice = " ".join(part for part in (item.notice, hint) if part)
+            yield item
+
+    def _answer_stream(
+        self, question: str, history: list[tuple[str, str]] | None, mode: str | None
+    ) -> Iterator[str | Answer]:
         question = check_question(question, self.settings.max_question_chars)
         mode = mode or self.settings.default_mode
         if mode not in ("extractive", "llm"):

@@ -164,6 +164,8 @@ def _finish_ask(answer, streamed: str) -> None:  # noqa: ANN001 - a counterpoint
         # The stream broke off (extractive fallback) or verification annotated sentences.
         heading = answer.notice or "Checked answer (unverified sentences marked)"
         print(f"\n\n--- {heading}\n\n{answer.answer}")
+    if answer.notice and answer.answer.strip() == streamed.strip():
+        print(f"\n\nNote: {answer.notice}")
     print("\n\nSources")
     for c in answer.citations:
         page = f"p. {c.page}" if c.page else "no page"

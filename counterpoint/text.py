@@ -6,7 +6,8 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from counterpoint.config import offline_environment
+from counterpoint.config import BUNDLED_EMBED_MODEL, offline_environment
+from counterpoint.errors import InputError
 
 _WORD = re.compile(r"[a-z0-9]+")
 _MARKER = re.compile(r"\[\d+\]")
@@ -34,3 +35,29 @@ def terms(text: str) -> set[str]:
 def normalise(text: str) -> str:
     """Lowercase letters and digits only: immune to spacing, punctuation and PDF letter-gaps."""
     return re.sub(r"[^a-z0-9]", "", text.lower())
+
+
+def script_hint(question: str, embed_model: str) -> str:
+    """Why the bundled embedder finds nothing for a question with no word in Latin script
+    (Chinese, Arabic...): it reads English only. Empty for any other question or embedder."""
+    if embed_model != BUNDLED_EMBED_MODEL or re.search(r"[A-Za-z\u00c0-\u024f]{2,}", question):
+        return ""
+    return (
+        "The question has no words in Latin script, and the offline embedder "
+        "(all-MiniLM-L6-v2) reads English only, so it cannot match the question to any "
+        "passage: ask in English, or set COUNTERPOINT_EMBED_MODEL to a multilingual model."
+    )
+
+
+def check_question(question: str, limit: int) -> str:
+    """The question, stripped; empty, wordless or over-long questions are refused."""
+    question = question.strip()
+    if not question:
+        raise InputError("the question is empty")
+    if len(question) > limit:
+        raise InputError(
+            f"the question is {len(question):,} characters long; the limit is {limit:,}"
+        )
+    if not re.search(r"\w", question):
+        raise InputError("the question has no words in it")
+    return question

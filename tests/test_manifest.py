@@ -66,7 +66,10 @@ def test_a_misspelt_table_name_is_refused_naming_it(tmp_path):
         load_manifest(path)
 
 
-@pytest.mark.parametrize("outside", ["../../../etc/hostname", "/etc/hostname", "sub/../../a.txt"])
+@pytest.mark.parametrize(
+    "outside",
+    ["../../../etc/hostname", "../../../etc/hostname.txt", "/etc/hostname", "sub/../../a.txt"],
+)
 def test_a_path_outside_the_corpus_folder_is_refused(tmp_path, outside):
     corpus = tmp_path / "corpus"
     corpus.mkdir()
