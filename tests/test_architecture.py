@@ -23,6 +23,7 @@ CORE = {
     "counterpoint.models": 2,
     "counterpoint.text": 2,
     "counterpoint.markup": 2,
+    "counterpoint.attribution": 2,
     "counterpoint.embedding": 3,
     "counterpoint.chroma": 3,
     "counterpoint.llm": 3,
