@@ -6,6 +6,8 @@ allowed change to these shapes.
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import BaseModel, Field
 
 
@@ -54,6 +56,11 @@ class Citation(BaseModel):
     quote: str
     supported: bool
     passage: str = Field("", description="the full text of the cited chunk")
+    quoted_by: str = Field(
+        "",
+        description="set on a critic document's quote of the company's own words: the critic's "
+        "publisher (the quote is the company's statement as quoted by them, not the critic's view)",
+    )
 
 
 class SideFindings(BaseModel):
@@ -61,6 +68,19 @@ class SideFindings(BaseModel):
 
     found: bool
     citations: list[int]
+
+
+Outcome = Literal["disputed", "consistent", "no_direct_engagement"]
+
+
+class Meeting(BaseModel):
+    """Where the two sides meet: never a verdict from similarity alone."""
+
+    outcome: Outcome
+    confidence: float
+    company_citation: int | None = None
+    critic_citation: int | None = None
+    reason: str = Field("", description="what the outcome rests on, in a few words")
 
 
 class CheckedSentence(BaseModel):
@@ -82,6 +102,7 @@ class Answer(BaseModel):
     citations: list[Citation]
     insufficient_evidence: bool
     timings_ms: dict[str, float]
+    meeting: Meeting | None = Field(None, description="None when neither side has evidence")
     notice: str = Field("", description="e.g. why an LLM turn fell back to extractive")
     standalone_question: str = Field("", description="the follow-up as retrieval saw it")
     sentences: list[CheckedSentence] = Field(

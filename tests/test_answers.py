@@ -3,7 +3,15 @@ citations, both sides on contested questions, and a plain 'no evidence' when the
 
 from __future__ import annotations
 
-CONTESTED = "Does Hikvision respect international human rights standards?"
+CONTESTED = "Does the company respect international human rights law?"  # the first starter
+STANDARDS = "Does Hikvision respect international human rights standards?"
+
+
+def section(answer: str, heading: str) -> str:
+    """One labelled part of an answer's text."""
+    start = answer.index(f"**{heading}**")
+    ends = [answer.find(f"**{h}**", start + 1) for h in ("What critics say", "Where they meet")]
+    return answer[start : min([e for e in ends if e > start], default=len(answer))]
 
 
 def test_answer_has_the_three_labelled_parts(seed_assistant):
@@ -65,3 +73,52 @@ def test_a_side_with_nothing_relevant_says_so(seed_assistant):
 def test_timings_are_reported(seed_assistant):
     timings = seed_assistant.ask(CONTESTED).timings_ms
     assert set(timings) == {"retrieve", "answer"} and all(t >= 0 for t in timings.values())
+
+
+def test_a_human_rights_question_quotes_no_sentence_on_other_rights(seed_assistant):
+    answer = seed_assistant.ask(CONTESTED)
+    quotes = " ".join(c.quote for c in answer.citations)
+    assert "intellectual property" not in quotes and "livelihood" not in quotes
+    assert "respect for human rights and labor practice" in section(
+        answer.answer, "What the company says"
+    )
+
+
+def test_the_companys_words_quoted_by_a_critic_are_shown_as_its_statement(seed_assistant):
+    answer = seed_assistant.ask(STANDARDS)
+    pledge = "Hikvision respects the human rights as set forth in the Universal Declaration"
+    company = section(answer.answer, "What the company says")
+    assert pledge in company and "the company's statement as quoted by IPVM" in company
+    assert pledge not in section(answer.answer, "What critics say")
+    cited = next(c for c in answer.citations if c.quote.startswith(pledge))
+    assert cited.side == "critic" and cited.quoted_by == "IPVM"
+
+
+def test_a_quoted_statement_is_not_the_company_side_speaking(seed_assistant):
+    answer = seed_assistant.ask(STANDARDS)
+    assert not answer.sides["company"].found
+    assert "The company's documents do not address this." in answer.answer
+
+
+def test_a_critic_contradicting_the_companys_pledge_is_a_dispute_with_its_evidence(
+    seed_assistant,
+):
+    answer = seed_assistant.ask(CONTESTED)
+    meeting = answer.meeting
+    assert meeting.outcome == "disputed" and 0.5 <= meeting.confidence <= 0.95
+    company = answer.citations[meeting.company_citation - 1]
+    critic = answer.citations[meeting.critic_citation - 1]
+    assert "human rights" in company.quote and "but" in critic.quote
+    assert "| Company | Critics |" in section(answer.answer, "Where they meet")
+
+
+def test_a_one_sided_answer_says_which_side_is_silent(seed_assistant):
+    answer = seed_assistant.ask("Who oversees information security governance at the company?")
+    assert answer.meeting.outcome == "no_direct_engagement"
+    assert "the critics say nothing on this" in section(answer.answer, "Where they meet")
+    assert "same point" not in answer.answer
+
+
+def test_a_figure_the_corpus_does_not_give_is_declined(seed_assistant):
+    answer = seed_assistant.ask("What were Hikvision's Scope 1 greenhouse gas emissions in 2020?")
+    assert answer.insufficient_evidence and not answer.citations and answer.meeting is None

@@ -282,3 +282,24 @@ def test_a_hostile_quote_stays_as_written_in_every_brief_format():
     runs = [run for p in doc.paragraphs for run in p.runs]
     assert any(quote in run.text for run in runs)  # the quote in one run, as written
     assert not any(run.bold and "spotless" in run.text for run in runs)
+
+
+def test_a_quote_of_the_companys_words_in_a_critic_document_says_whose_words_they_are():
+    from counterpoint.brief.blocks import citation_line
+    from counterpoint.models import Citation
+
+    quote = "We respect human rights everywhere."
+    cited = Citation(
+        n=3,
+        side="critic",
+        doc_id="watch",
+        title="Watch Article",
+        page=None,
+        chunk_id="c-1",
+        quote=quote,
+        passage=quote,
+        supported=True,
+        quoted_by="Watch",
+    )
+    line = citation_line(cited)
+    assert line.startswith("[3] CRITIC · company's words as quoted by Watch · Watch Article")

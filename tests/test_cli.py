@@ -59,6 +59,14 @@ def test_ask_json_has_the_contract_shape(built_index, cli_corpus):
         assert citation["quote"] in citation["passage"] and citation["supported"] is True
 
 
+def test_ask_json_states_where_the_sides_meet_with_its_evidence(built_index, cli_corpus):
+    result = run_cli(["ask", "How are suppliers audited?", "--json"], built_index, cli_corpus)
+    meeting = json.loads(result.stdout)["meeting"]
+    assert set(meeting) >= {"outcome", "confidence", "company_citation", "critic_citation"}
+    assert meeting["outcome"] in ("disputed", "consistent", "no_direct_engagement")
+    assert 0 < meeting["confidence"] <= 1
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [

@@ -23,7 +23,11 @@ def citation_label(c: Citation) -> str:
     words = c.quote.split()
     opening = " ".join(words[:7]) + ("…" if len(words) > 7 else "")
     title, opening = md_escape(c.title), md_escape(opening)
-    return f"[{c.n}] {c.side.upper()} · {title} · {page}{flag} — “{opening}”"
+    # The company's words inside a critic's document: cited to the critic, said by the company.
+    voice = (
+        f" · COMPANY'S WORDS AS QUOTED BY {md_escape(c.quoted_by.upper())}" if c.quoted_by else ""
+    )
+    return f"[{c.n}] {c.side.upper()}{voice} · {title} · {page}{flag} — “{opening}”"
 
 
 def show_citation(assistant, c: Citation, key: str) -> None:  # noqa: ANN001 - an Assistant

@@ -2,22 +2,24 @@
 
 `ExtractiveAnswerer` (the offline default) writes nothing of its own about the evidence: it
 quotes the sentences that best answer the question, verbatim, under *What the company says*,
-*What critics say* and *Where they meet*. The LLM answerer shares the same interface.
+*What critics say* and *Where they meet*. A sentence is quoted only when it scores as answering
+the question (counterpoint/answer/relevance.py); a side with no such sentence says so, and with
+neither side the answer says there is no answer in the corpus. A critic's quotation of the
+company's own words is shown as the company's statement "as quoted by" the critic
+(counterpoint/attribution.py); the meeting verdict comes from counterpoint/answer/meeting.py.
+The LLM answerer shares the same interface.
 """
 
 from __future__ import annotations
 
-import math
-import re
-from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol
 
-import numpy as np
-
 from counterpoint.answer.citations import CitationList, Sentence, sentences
-from counterpoint.models import Answer, Passage, SideFindings
-from counterpoint.text import terms
+from counterpoint.answer.meeting import Verdict, judge
+from counterpoint.answer.relevance import RelevanceScorer, Scored
+from counterpoint.attribution import company_names, is_company_voice, voice_spans
+from counterpoint.models import Answer, Meeting, Passage, SideFindings
 
 if TYPE_CHECKING:
     from llama_index.core.base.embeddings.base import BaseEmbedding
@@ -31,17 +33,18 @@ NO_EVIDENCE = (
     "Neither the company's documents nor the critics' address this question, so there is "
     "no answer to give from this corpus."
 )
-# Thresholds chosen on tests/data/eval_questions.toml (bench/answer_thresholds.py): at 0.425,
-# 5% of sides holding gold evidence are silenced and 25% of unanswerable sides still answer.
-RELEVANT = 0.425  # a side counts as answering when its best sentence scores this much
-NEAR_BEST = 0.12  # further sentences are quoted when within this of the side's best
-MEET = 0.45  # cosine between a company and a critic sentence to set them side by side
-PER_SIDE = 3
-_CONTRAST = re.compile(
-    r"\b(however|but|despite|contradicts?|contrary|instead|not|never|no|false|"
-    r"although|while|yet|deny|denies|criticized|accused)\b",
-    re.IGNORECASE,
-)
+# Chosen on the hand labels of both question sets (bench/answer_signals.py): the score a side's
+# best sentence needs to be quoted, and how close to it a second sentence must come.
+RELEVANT = 0.9
+NEAR_BEST = 0.05
+PER_SIDE = 2
+JUDGED = 4  # critic sentences the verdict weighs
+QUOTED = "quoted"  # the company's words inside a critic document
+OUTCOME_TEXT = {
+    "disputed": "Disputed: the critics take up the company's position and contradict it",
+    "consistent": "Consistent: both sides state the same thing",
+    "no_direct_engagement": "No direct engagement: the sides speak past each other here",
+}
 
 
 class Answerer(Protocol):
@@ -55,31 +58,41 @@ class Answerer(Protocol):
 
 
 @dataclass
-class ScoredSentence:
-    sentence: Sentence
-    score: float
-    vector: np.ndarray
+class Evidence:
+    """What the answer may quote: each side's sentences, and the company's words in critics'."""
+
+    names: set[str]
+    candidates: dict[str, list[Sentence]]
 
 
 @dataclass
 class ExtractiveAnswerer:
-    """Quotes the best sentences of each side; composes no claim of its own."""
+    """Quotes the sentences of each side that answer the question; composes no claim of its own."""
 
     embedder: BaseEmbedding
     name: str = "extractive"
-    _cache: OrderedDict[tuple[str, int, int], np.ndarray] = field(default_factory=OrderedDict)
+    scorer: RelevanceScorer = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.scorer = RelevanceScorer(self.embedder)
 
     def answer(self, question: str, passages: dict[str, list[Passage]]) -> Answer:
         """Compose the three-part answer from the passages' own sentences."""
         ranked = self.score_sentences(question, passages)
-        chosen = {side: _choose(items) for side, items in ranked.items()}
-        citations = CitationList()
-        parts = [_side_part(side, chosen[side], citations) for side in SIDE_HEADINGS]
+        chosen = {side: choose(items) for side, items in ranked.items()}
         insufficient = not any(chosen.values())
+        citations = CitationList()
+        verdict = None
         if insufficient:
             body = NO_EVIDENCE
         else:
-            parts.append(_meeting_part(chosen, citations))
+            names = self.evidence(passages).names
+            verdict = judge(*_judged(chosen, ranked), names)
+            parts = [
+                _company_part(chosen.get("company", []), chosen.get(QUOTED, []), citations),
+                _side_part("critic", chosen.get("critic", []), citations),
+                _meeting_part(verdict, citations),
+            ]
             body = "\n\n".join(parts)
         sides = {
             side: SideFindings(found=bool(chosen.get(side)), citations=citations.numbers_for(side))
@@ -93,117 +106,121 @@ class ExtractiveAnswerer:
             citations=citations.items,
             insufficient_evidence=insufficient,
             timings_ms={},
+            meeting=_meeting(verdict, citations) if verdict else None,
         )
+
+    def evidence(self, passages: dict[str, list[Passage]]) -> Evidence:
+        """The quotable sentences of each side, the critics' quotations of the company apart."""
+        company, critic = passages.get("company", []), passages.get("critic", [])
+        names = company_names(
+            [f"{p.publisher} {p.title}" for p in company], [p.title for p in critic]
+        )
+        candidates: dict[str, list[Sentence]] = {"company": [], "critic": [], QUOTED: []}
+        for side, found in passages.items():
+            for passage in found:
+                spans = voice_spans(passage.text, names) if side == "critic" else []
+                for s in sentences(passage):
+                    if not _quotable(s.text):
+                        continue
+                    quoted = spans and is_company_voice(s.start, s.end, spans)
+                    candidates[QUOTED if quoted else side].append(s)
+        return Evidence(names, {side: _unique(found) for side, found in candidates.items()})
 
     def score_sentences(
         self, question: str, passages: dict[str, list[Passage]]
-    ) -> dict[str, list[ScoredSentence]]:
-        """Every quotable sentence of each side's passages, best first."""
-        query = np.asarray(self.embedder.get_query_embedding(question))
-        candidates = {
-            side: [s for passage in found for s in sentences(passage) if _quotable(s.text)]
-            for side, found in passages.items()
-        }
-        weights = _term_weights([s.text for found in candidates.values() for s in found])
-        return {
-            side: self._rank(question, query, found, weights) for side, found in candidates.items()
-        }
-
-    def _rank(
-        self,
-        question: str,
-        query: np.ndarray,
-        candidates: list[Sentence],
-        weights: dict[str, float],
-    ) -> list[ScoredSentence]:
-        vectors = self._vectors(candidates)
-        wanted = terms(question)
-        scored = [
-            ScoredSentence(s, 0.75 * float(v @ query) + 0.25 * _overlap(wanted, s.text, weights), v)
-            for s, v in zip(candidates, vectors, strict=True)
-        ]
-        return sorted(scored, key=lambda item: item.score, reverse=True)
-
-    def _vectors(self, candidates: list[Sentence]) -> list[np.ndarray]:
-        # Sentence vectors are cached: follow-up questions mostly re-read the same passages.
-        keys = [(s.passage.chunk_id, s.start, s.end) for s in candidates]
-        missing = [i for i, key in enumerate(keys) if key not in self._cache]
-        if missing:
-            fresh = self.embedder.get_text_embedding_batch([candidates[i].text for i in missing])
-            for i, vector in zip(missing, fresh, strict=True):
-                self._cache[keys[i]] = np.asarray(vector)
-        while len(self._cache) > 20_000:
-            self._cache.popitem(last=False)
-        return [self._cache[key] for key in keys]
+    ) -> dict[str, list[Scored]]:
+        """Every quotable sentence of each side (and of the company as critics quote it), best
+        first."""
+        evidence = self.evidence(passages)
+        return self.scorer.score(question, evidence.candidates, evidence.names)
 
 
-def _term_weights(texts: list[str]) -> dict[str, float]:
-    # IDF over the candidate sentences: the company's name, present everywhere, counts little.
-    counts: dict[str, int] = {}
-    for text in texts:
-        for term in terms(text):
-            counts[term] = counts.get(term, 0) + 1
-    return {term: math.log(1 + len(texts) / n) for term, n in counts.items()}
-
-
-def _overlap(wanted: set[str], sentence: str, weights: dict[str, float]) -> float:
-    # Question terms absent from every candidate weigh as much as the rarest present one.
-    default = max(weights.values(), default=1.0)
-    total = sum(weights.get(t, default) for t in wanted)
-    shared = sum(weights.get(t, default) for t in wanted & terms(sentence))
-    return shared / total if total else 0.0
+def _unique(found: list[Sentence]) -> list[Sentence]:
+    # Neighbouring passages overlap: the same sentence is one candidate.
+    seen: dict[str, Sentence] = {}
+    for s in found:
+        seen.setdefault(" ".join(s.text.split()), s)
+    return list(seen.values())
 
 
 def _quotable(text: str) -> bool:
-    # Headings and rows of scattered table cells make meaningless quotes on their own.
-    if text.count(" · ") >= 2:
+    # Headings, table rows and rows of scattered cells make meaningless quotes on their own.
+    stripped = text.strip()
+    if text.count(" · ") >= 2 or text.count("|") >= 2 or stripped.startswith("#"):
         return False
-    return len(text.split()) >= 8 or text.rstrip().endswith((".", "!", "?", "”", '"'))
+    return len(text.split()) >= 8 or stripped.endswith((".", "!", "?", "”", '"'))
 
 
-def _choose(ranked: list[ScoredSentence]) -> list[ScoredSentence]:
+def choose(ranked: list[Scored]) -> list[Scored]:
+    """The sentences to quote: the best if it answers, and one close to it."""
     if not ranked or ranked[0].score < RELEVANT:
         return []
     floor = max(RELEVANT, ranked[0].score - NEAR_BEST)
-    chosen: list[ScoredSentence] = []
-    for item in ranked:
-        if item.score >= floor and all(item.sentence.text != c.sentence.text for c in chosen):
-            chosen.append(item)
-        if len(chosen) == PER_SIDE:
-            break
-    return chosen
+    return [item for item in ranked[:PER_SIDE] if item.score >= floor]
 
 
-def _side_part(side: str, chosen: list[ScoredSentence], citations: CitationList) -> str:
+def _judged(
+    chosen: dict[str, list[Scored]], ranked: dict[str, list[Scored]]
+) -> tuple[list[Scored], list[Scored]]:
+    """What the verdict weighs: the company's quoted statements, its own and as critics quote
+    them, against every critic sentence that answers the question (a rebuttal is often not the
+    critic's best-scoring sentence, and is cited in the verdict's table when it decides it)."""
+    company = chosen.get("company", []) + chosen.get(QUOTED, [])
+    critic = [item for item in ranked.get("critic", [])[:JUDGED] if item.score >= RELEVANT]
+    return company, critic
+
+
+def _quote_line(item: Scored, citations: CitationList) -> str:
+    return f"- “{item.sentence.text}” [{citations.cite(item.sentence)}]"
+
+
+def _side_part(side: str, chosen: list[Scored], citations: CitationList) -> str:
     heading = f"**{SIDE_HEADINGS[side]}**"
     if not chosen:
         return f"{heading}\n\n{SIDE_SILENT[side]}"
-    lines = [f"- “{item.sentence.text}” [{citations.cite(item.sentence)}]" for item in chosen]
-    return heading + "\n\n" + "\n".join(lines)
+    return heading + "\n\n" + "\n".join(_quote_line(item, citations) for item in chosen)
 
 
-def _meeting_part(chosen: dict[str, list[ScoredSentence]], citations: CitationList) -> str:
+def _company_part(own: list[Scored], quoted: list[Scored], citations: CitationList) -> str:
+    """The company's own documents, then its words as a critic quotes them (cited to the critic
+    document, which is where the reader can check them)."""
+    part = _side_part("company", own, citations)
+    lines = []
+    for item in quoted:
+        n = citations.cite(item.sentence)
+        publisher = item.sentence.passage.publisher or item.sentence.passage.title
+        citations.items[n - 1].quoted_by = publisher
+        lines.append(
+            f"- “{item.sentence.text}” — the company's statement as quoted by {publisher} [{n}]"
+        )
+    return part + ("\n" + "\n".join(lines) if lines else "")
+
+
+def _meeting_part(verdict: Verdict, citations: CitationList) -> str:
     heading = "**Where they meet**"
-    company, critic = chosen.get("company", []), chosen.get("critic", [])
-    pairs = [(float(a.vector @ b.vector), a, b) for a in company for b in critic]
-    if not pairs:
-        missing = "critics" if company else "the company"
-        return f"{heading}\n\nOnly one side speaks to this: nothing from {missing} to compare."
-    similarity, ours, theirs = max(pairs, key=lambda pair: pair[0])
-    if similarity < MEET:
-        return f"{heading}\n\nThe two sides address different aspects; no passage pairs up closely."
-    # No model judges agreement offline: name the contrast word that suggests a dispute.
-    cue = _CONTRAST.search(theirs.sentence.text)
-    verdict = (
-        f"The critics' passage pushes back (it says “{cue.group()}”)"
-        if cue
-        else "Both passages speak to the same point"
-    )
+    if verdict.company is None or verdict.critic is None:
+        return f"{heading}\n\nOnly one side speaks to this: {verdict.reason}."
+    text = f"{heading}\n\n{OUTCOME_TEXT[verdict.outcome]} (confidence {verdict.confidence:.2f}"
+    if verdict.outcome == "no_direct_engagement":
+        return f"{text}): {verdict.reason}."
     return (
-        f"{heading}\n\n{verdict} (similarity {similarity:.2f}):\n\n"
+        f"{text}; {verdict.reason}):\n\n"
         f"| Company | Critics |\n| --- | --- |\n"
-        f"| “{_cell(ours.sentence.text)}” [{citations.cite(ours.sentence)}] "
-        f"| “{_cell(theirs.sentence.text)}” [{citations.cite(theirs.sentence)}] |"
+        f"| “{_cell(verdict.company.sentence.text)}” [{citations.cite(verdict.company.sentence)}] "
+        f"| “{_cell(verdict.critic.sentence.text)}” [{citations.cite(verdict.critic.sentence)}] |"
+    )
+
+
+def _meeting(verdict: Verdict, citations: CitationList) -> Meeting:
+    def number(item: Scored | None) -> int | None:
+        return citations.cite(item.sentence) if item else None
+
+    return Meeting(
+        outcome=verdict.outcome,  # type: ignore[arg-type]
+        confidence=verdict.confidence,
+        company_citation=number(verdict.company),
+        critic_citation=number(verdict.critic),
+        reason=verdict.reason,
     )
 
 

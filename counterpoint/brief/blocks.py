@@ -26,7 +26,10 @@ def citation_line(c: Citation) -> str:
     """`[n] SIDE · title · p. N · verified` — how every format labels a quote."""
     page = f"p. {c.page}" if c.page else "no page numbers"
     check = "verified verbatim" if c.supported else "UNVERIFIED: not found verbatim"
-    return f"[{c.n}] {SIDE_LABELS.get(c.side, c.side.upper())} · {c.title} · {page} · {check}"
+    side = SIDE_LABELS.get(c.side, c.side.upper())
+    if c.quoted_by:  # the company's words inside a critic's document
+        side += f" · company's words as quoted by {c.quoted_by}"
+    return f"[{c.n}] {side} · {c.title} · {page} · {check}"
 
 
 def source_line(s: Source) -> str:
