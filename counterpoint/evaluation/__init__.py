@@ -2,7 +2,9 @@
 claims matrix labels, against hand labels.
 
 Owns the figures (`figures`: recall@k, recall within a word budget, MRR, latency spreads, the
-answer checks), a run over a question file (`run`: `counterpoint eval`), its tables (`report`),
+answer checks), the answers against the hand labels (`answer_labels`: quote precision,
+one-sided questions, the meeting outcome), a run over a question file (`run`: `counterpoint
+eval`), its tables (`report`),
 the LlamaIndex starter pipeline we measure ourselves against (`baseline`) and the matrix scored
 against hand labels (`matrix_labels`; where its contested claims land on the Claims tab and
 how honest its confidences are: `matrix_triage`).

@@ -35,6 +35,7 @@ def render_table(report: dict[str, Any]) -> str:
         ["abstention precision", "", "", f"{abstain['precision']:.1%} of {abstain['abstained']}"],
         ["abstention recall", "", "", f"{abstain['recall']:.1%} of {abstain['unanswerable']}"],
     ]
+    answer_rows += _label_rows(answers)
     latency_rows = [["latency, warm (ms)", "median", "p95", "n"]] + [
         [name.replace("_", " "), f"{t['median']:.1f}", f"{t['p95']:.1f}", str(t["n"])]
         for name, t in report["latency_ms"].items()
@@ -44,6 +45,43 @@ def render_table(report: dict[str, Any]) -> str:
         f"budget {report['budget_words']} words, ranked lists of {report['depth']}"
     )
     return "\n\n".join([title, *map(_table, (rows, answer_rows, latency_rows))])
+
+
+def _label_rows(answers: dict[str, Any]) -> list[list[str]]:
+    """The rows scored against the hand labels of the answers, when the file has them."""
+    if "quote_precision" not in answers:
+        return []
+    precision = answers["quote_precision"]["precision"]
+    meeting, one_sided = answers["meeting"], answers["one_sided"]
+    rows = [
+        [
+            "quotes that answer the question",
+            *(_share(precision.get(s)) for s in [*SIDES, "overall"]),
+        ],
+        ["one-sided questions, right sides", "", "", _share(one_sided)],
+        [
+            "meeting outcome right",
+            "",
+            "",
+            _share({"share": meeting["accuracy"], "n": meeting["n"]}),
+        ],
+    ]
+    for outcome, figures in meeting["outcomes"].items():
+        said = figures["precision"]
+        rows.append(
+            [
+                f"  {outcome.replace('_', ' ')}: precision (said / labelled)",
+                "",
+                "",
+                f"{'n/a' if said is None else f'{said:.1%}'} "
+                f"({figures['stated']} / {figures['labelled']})",
+            ]
+        )
+    return rows
+
+
+def _share(figure: dict[str, float] | None) -> str:
+    return "" if figure is None else f"{figure['share']:.1%} of {figure['n']}"
 
 
 def _figure(name: str, value: float) -> str:

@@ -11,6 +11,7 @@ import tomllib
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
+from counterpoint.evaluation.answer_labels import label_figures
 from counterpoint.evaluation.figures import (
     WORD_BUDGET,
     Trial,
@@ -82,6 +83,7 @@ def evaluate_assistant(
         _add_baseline(report, assistant, questions, k)
     answers, ask_ms = _ask_all(assistant, questions)
     report["answers"] = answer_figures(questions, answers, _stored_texts(assistant, answers))
+    report["answers"].update(label_figures(questions, answers))
     report["latency_ms"]["ask"] = spread(ask_ms)
     return report
 
