@@ -3,6 +3,8 @@ citations, both sides on contested questions, and a plain 'no evidence' when the
 
 from __future__ import annotations
 
+import re
+
 CONTESTED = "Does the company respect international human rights law?"  # the first starter
 STANDARDS = "Does Hikvision respect international human rights standards?"
 
@@ -122,3 +124,14 @@ def test_a_one_sided_answer_says_which_side_is_silent(seed_assistant):
 def test_a_figure_the_corpus_does_not_give_is_declined(seed_assistant):
     answer = seed_assistant.ask("What were Hikvision's Scope 1 greenhouse gas emissions in 2020?")
     assert answer.insufficient_evidence and not answer.citations and answer.meeting is None
+
+
+def test_every_citation_of_every_answer_is_shown_by_its_marker(seed_assistant, eval_questions):
+    # A verdict's evidence pair is numbered only when the answer shows it.
+    for question in eval_questions:
+        answer = seed_assistant.ask(question["question"])
+        markers = {int(n) for n in re.findall(r"\[(\d+)\]", answer.answer)}
+        assert markers == {c.n for c in answer.citations}, question["id"]
+        if answer.meeting:
+            for n in (answer.meeting.company_citation, answer.meeting.critic_citation):
+                assert n is None or n in markers

@@ -104,6 +104,10 @@ class CitationList:
             self.items.append(citation_for(n, sentence))
         return self._numbers[key]
 
+    def number_of(self, sentence: Sentence) -> int | None:
+        """The sentence's citation number if it is already cited, else None."""
+        return self._numbers.get((sentence.passage.chunk_id, sentence.start, sentence.end))
+
     def numbers_for(self, side: str) -> list[int]:
         """The citation numbers drawn from one side."""
         return [c.n for c in self.items if c.side == side]

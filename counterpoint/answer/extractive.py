@@ -212,8 +212,9 @@ def _meeting_part(verdict: Verdict, citations: CitationList) -> str:
 
 
 def _meeting(verdict: Verdict, citations: CitationList) -> Meeting:
+    # Only quotes the text shows: a no-engagement pair not quoted above gets no number.
     def number(item: Scored | None) -> int | None:
-        return citations.cite(item.sentence) if item else None
+        return citations.number_of(item.sentence) if item else None
 
     return Meeting(
         outcome=verdict.outcome,  # type: ignore[arg-type]
