@@ -27,45 +27,82 @@ class BaselinePipeline:
     """The starter pipeline's index over one corpus; `retrieve` ranks one side's chunks."""
 
     index: VectorStoreIndex
+    built: bool = True  # False: an index kept from an earlier run was reused
 
     @classmethod
     def build(cls, corpus_dir: Path, settings: Settings | None = None) -> BaselinePipeline:
         """Read, split and embed the files of `corpus_dir/corpus.toml` into a fresh collection."""
+        from ingest.manifest import MANIFEST_NAME, load_manifest
+
+        manifest = load_manifest(corpus_dir / MANIFEST_NAME)
+        return cls.from_files({manifest.resolve(e): e.side for e in manifest.documents}, settings)
+
+    @classmethod
+    def from_files(
+        cls, sides: dict[Path, str], settings: Settings | None = None, folder: Path | None = None
+    ) -> BaselinePipeline:
+        """The pipeline over these files (file -> side): in a fresh in-memory collection, or,
+        with `folder`, in a Chroma kept there and reused while the files are unchanged."""
         offline_environment()
-        import chromadb
         from llama_index.core import SimpleDirectoryReader, StorageContext, VectorStoreIndex
         from llama_index.vector_stores.chroma import ChromaVectorStore
 
         from counterpoint.embedding import get_embedder
-        from ingest.manifest import MANIFEST_NAME, load_manifest
 
-        manifest = load_manifest(corpus_dir / MANIFEST_NAME)
-        sides = {str(manifest.resolve(e)): e.side for e in manifest.documents}
+        embedder = get_embedder(settings or Settings(_env_file=None))
+        client, name = _client(folder), _collection_name(sides)
+        if name in [c.name for c in client.list_collections()]:
+            store = ChromaVectorStore(chroma_collection=client.get_collection(name))
+            return cls(VectorStoreIndex.from_vector_store(store, embed_model=embedder), False)
+        by_path = {str(Path(path).resolve()): side for path, side in sides.items()}
         reader = SimpleDirectoryReader(
-            input_files=list(sides),
-            file_metadata=lambda path: {"side": sides[str(Path(path).resolve())]},
+            input_files=list(by_path),
+            file_metadata=lambda path: {"side": by_path[str(Path(path).resolve())]},
         )
-        client = chromadb.EphemeralClient(
-            settings=chromadb.config.Settings(anonymized_telemetry=False)
-        )
-        # Ephemeral clients share one in-memory system per process: a fresh name per build.
-        collection = client.create_collection(f"baseline-{uuid.uuid4().hex[:12]}")
+        # Built under a name of its own, renamed when complete: an interrupted build is no index.
+        collection = client.create_collection(f"partial-{uuid.uuid4().hex[:12]}")
         index = VectorStoreIndex.from_documents(
             reader.load_data(),
             storage_context=StorageContext.from_defaults(
                 vector_store=ChromaVectorStore(chroma_collection=collection)
             ),
-            embed_model=get_embedder(settings or Settings(_env_file=None)),
+            embed_model=embedder,
         )
+        if folder is not None:
+            collection.modify(name=name)
         return cls(index)
 
     def retrieve(self, question: str, side: str, k: int = BASELINE_TOP_K) -> list[str]:
         """The texts of the `k` chunks of `side` nearest to the question, best first."""
+        return [hit.node.get_content() for hit in self.retrieve_nodes(question, side, k)]
+
+    def retrieve_nodes(self, question: str, side: str, k: int = BASELINE_TOP_K) -> list:
+        """The `k` chunks of `side` nearest to the question (`NodeWithScore`s), best first."""
         from llama_index.core.vector_stores import MetadataFilter, MetadataFilters
 
         filters = MetadataFilters(filters=[MetadataFilter(key="side", value=side)])
-        hits = self.index.as_retriever(similarity_top_k=k, filters=filters).retrieve(question)
-        return [hit.node.get_content() for hit in hits]
+        return self.index.as_retriever(similarity_top_k=k, filters=filters).retrieve(question)
+
+
+def _client(folder: Path | None):  # noqa: ANN202 - a chromadb client
+    import chromadb
+
+    settings = chromadb.config.Settings(anonymized_telemetry=False)
+    if folder is None:
+        # Ephemeral clients share one in-memory system per process: a fresh name per build.
+        return chromadb.EphemeralClient(settings=settings)
+    return chromadb.PersistentClient(path=str(folder), settings=settings)
+
+
+def _collection_name(sides: dict[Path, str]) -> str:
+    """A name that changes with the files' bytes and sides, so a kept index is never stale."""
+    import hashlib
+
+    digest = hashlib.sha256()
+    for path in sorted(sides, key=str):
+        digest.update(f"{Path(path).name}\0{sides[path]}\0".encode())
+        digest.update(hashlib.sha256(Path(path).read_bytes()).digest())
+    return f"baseline-{digest.hexdigest()[:24]}"
 
 
 def baseline(
