@@ -64,7 +64,14 @@ def _report_commands(commands: argparse._SubParsersAction) -> None:
     """eval, claims, allegations and timeline."""
     evaluate = commands.add_parser("eval", help="score retrieval and answers, next to a baseline")
     evaluate.add_argument("--questions", type=Path, help="question file (default: the bundled set)")
-    evaluate.add_argument("--limit", type=int, help="only the first N questions")
+    evaluate.add_argument(
+        "--benchmark",
+        type=Path,
+        help="a benchmark folder (questions.json, docs/): each report "
+        "indexed on its own under the data folder, ours next to the baseline",
+    )
+    evaluate.add_argument("--limit", type=int, help="only the first N questions (per report)")
+    evaluate.add_argument("--report", help="with --benchmark: only reports whose file holds this")
     evaluate.add_argument("--k", type=int, default=4, help="passages per side for recall@k")
     evaluate.add_argument("--no-baseline", action="store_true", help="skip the peer baseline")
     evaluate.add_argument("--json", action="store_true", help="print one JSON object")
@@ -181,9 +188,38 @@ def _eval(assistant, args: argparse.Namespace) -> int:  # noqa: ANN001
 
     if (args.limit is not None and args.limit < 1) or not 1 <= args.k <= 50:
         raise InputError("--limit must be at least 1 and --k between 1 and 50")
+    if args.benchmark:
+        if args.questions:
+            raise InputError("--questions and --benchmark exclude each other")
+        return _eval_benchmark(assistant, args)
     questions = args.questions or PROJECT_ROOT / "tests" / "data" / "eval_questions.toml"
     report = evaluate_assistant(assistant, questions, args.limit, args.k, not args.no_baseline)
     print(json.dumps(report) if args.json else render_table(report))
+    return 0
+
+
+def _eval_benchmark(assistant, args: argparse.Namespace) -> int:  # noqa: ANN001
+    from counterpoint.assistant import Assistant
+    from counterpoint.evaluation.benchmark_report import render_benchmark
+    from counterpoint.evaluation.benchmark_run import evaluate_benchmark
+
+    # One index per report: a report's questions never see another company's text.
+    root = assistant.settings.data_dir / "benchmarks" / args.benchmark.resolve().name
+
+    def open_report(report_id: str) -> Assistant:
+        settings = assistant.settings.model_copy(update={"data_dir": root / report_id})
+        return Assistant(settings, assistant.notify)
+
+    report = evaluate_benchmark(
+        args.benchmark,
+        open_report,
+        args.k,
+        args.limit,
+        not args.no_baseline,
+        assistant.notify,
+        args.report,
+    )
+    print(json.dumps(report) if args.json else render_benchmark(report))
     return 0
 
 
