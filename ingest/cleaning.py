@@ -2,6 +2,7 @@
 
 `clean_text` applies the steps below in order; each is public so it can be tested alone.
 
+0. `ingest.characters.normalize_characters`: NFKC ("ﬁ" -> "fi"), soft hyphens dropped.
 1. `rejoin_split_apostrophes`: "Hikvision’ s" -> "Hikvision’s", "Xi’ an" -> "Xi’an".
 2. `rejoin_letter_spaced`: "in f luence  the  s takeho lders" -> "influence the stakeholders".
 3. `normalize_spaces`: one space between words, none before closing punctuation.
@@ -11,15 +12,16 @@
 7. steps 2 and 3 again: unwrapping can bring a word split over a line break onto one line.
 
 Every join of fragments is decided with word frequencies from the `wordfreq` package, never a
-hand-made word list. Cleaning only deletes or inserts spaces, line breaks and hyphens at line
-ends, and inserts " · " separators, so the letters and digits of the input survive in order.
-Page breaks are not kept (leading spaces are stripped): split a document into pages first.
+hand-made word list. After step 0 only spaces, line breaks, line-end hyphens and " · " are
+deleted or inserted: letters and digits survive in order. Split a document into pages first.
 """
 
 from __future__ import annotations
 
 import re
 from functools import lru_cache
+
+from ingest.characters import normalize_characters
 
 KNOWN_ZIPF = 3.0  # a join must make a word at least this frequent (zipf 3 = once per million)
 JOIN_PENALTY = 4.0  # log10 odds against a space in ordinary text being spurious
@@ -290,7 +292,7 @@ def collapse_table_cells(text: str) -> str:
 
 def clean_text(text: str) -> str:
     """Repair PDF-extraction damage in one page (or a whole text without pages). Pure, deterministic, idempotent."""  # noqa: E501
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = normalize_characters(text.replace("\r\n", "\n").replace("\r", "\n"))
     text = rejoin_letter_spaced(rejoin_split_apostrophes(text))
     text = dehyphenate(normalize_spaces(text))
     text = collapse_table_cells(unwrap_lines(text))

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from ingest.characters import normalize_characters
 from ingest.cleaning import (
     clean_text,
     collapse_table_cells,
@@ -214,11 +215,27 @@ def test_cleaning_is_idempotent_on_the_seed(path: Path):
 @pytest.mark.parametrize("path", SEEDS, ids=lambda p: p.stem)
 def test_cleaning_keeps_every_letter_and_digit_of_the_seed(path: Path):
     text = read(path)
-    assert alphanumerics(clean_text(text)) == alphanumerics(text)
+    # Up to compatibility forms: NFKC makes "（" "(" and "…" "..." (no letter or digit changes).
+    assert alphanumerics(clean_text(text)) == alphanumerics(normalize_characters(text))
+    assert alphanumerics(normalize_characters(text)) == alphanumerics(text)
+
+
+def test_ligatures_and_soft_hyphens_become_plain_text():
+    line = "A signi\ufb01cant \ufb02eet, net\u00adzero by 2040\u00a0and CO\u2082 \uff08S1\uff09"
+    assert clean_text(line) == "A significant fleet, netzero by 2040 and CO2 (S1)"
+
+
+def test_circled_numbers_keep_their_form_and_still_open_list_items():
+    text = (
+        "We set ourselves two goals for the years to come:\n"
+        "\u2460 cut the emissions of our own plants by half before the end of 2030;\n"
+        "\u2461 train every supplier we buy from in the same methods by the end of 2027."
+    )
+    assert clean_text(text) == text
 
 
 def test_clean_prose_changes_only_in_whitespace():
-    text = read(IPVM)
+    text = normalize_characters(read(IPVM))  # "…" is "..." from the first step on
     assert "".join(clean_text(text).split()) == "".join(text.split())
 
 
