@@ -63,11 +63,11 @@ def write_benchmark(folder: Path) -> Path:
         ),
         _question(
             "b2",
-            "What were Brindlewood's scope 3 emissions?",
+            "What did Brindlewood emit beyond its own plants?",
             "brindlewood_2031.txt",
             ["Scope 3 47,310"],
             3,
-            "47,310 tonnes.",
+            "Scope 3: 47,310 tonnes.",
         ),
         _question(
             "c1",
@@ -150,7 +150,7 @@ def test_a_benchmark_folder_is_read_with_unanswerable_questions_from_its_gold_an
         "c9": "unanswerable",
     }
     b2 = next(q for q in bench.questions if q.id == "b2")
-    assert b2.facts == ("47310",) and b2.evidence[0].page == 3
+    assert b2.facts == ("47310",) and b2.evidence[0].page == 3  # "3" is no fact: any text has it
     assert bench.companies["corvane_2031.txt"] == "Corvane Shipping"
 
 

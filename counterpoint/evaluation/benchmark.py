@@ -175,6 +175,7 @@ def _question(item: dict, marked: bool) -> BenchQuestion | None:
     if kind == "unanswerable" and not _NO_ANSWER.search(gold):
         return None  # no evidence, yet an answer: nothing to score it against
     facts = numbers(gold) & numbers(" ".join(texts)) - numbers(base["question"])
+    facts = {f for f in facts if len(f) > 1}  # a lone digit ("Scope 1") is quoted by chance
     question_type = next((str(item[f]) for f in _TYPE_FIELDS if item.get(f)), "")
     return BenchQuestion(
         **base,
