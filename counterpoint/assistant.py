@@ -198,7 +198,7 @@ class Assistant:
         try:
             standalone = llm.condense(question, history) if history else question
             clock.lap("condense")
-            passages = self.retriever.retrieve(standalone, self.settings.top_k)
+            passages = self.retriever.retrieve(standalone, llm.fetch(self.settings.top_k))
             clock.lap("retrieve")
             for item in llm.stream(question, passages):
                 if isinstance(item, Answer):

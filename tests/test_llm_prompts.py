@@ -3,7 +3,7 @@ budget, and the citation checker — all without a model."""
 
 from __future__ import annotations
 
-from counterpoint.answer.budget import count_tokens, fit_passages
+from counterpoint.answer.budget import count_tokens, fit_passages, passages_to_fetch
 from counterpoint.answer.llm import _number, _render_one, build_prompt
 from counterpoint.answer.prompts import load_prompt
 from counterpoint.answer.verification import verify
@@ -87,3 +87,18 @@ def test_headings_and_side_silence_are_not_claims(seed_assistant):
     fitted = sample()
     text = "**What the company says**\n\nThe company's documents do not address this."
     assert verify(text, _number(fitted), seed_assistant.embedder).sentences == []
+
+
+def test_a_4k_window_is_filled_with_passages_by_budget_not_a_fixed_four(seed_assistant):
+    # What the LLM mode sends a 4,096-token model with 600 tokens kept for the reply.
+    question = "How does Hikvision respond to reports about surveillance in Xinjiang?"
+    top_k = seed_assistant.settings.top_k
+    budget = 4096 - 600 - count_tokens(load_prompt("system")) - 364
+
+    def words_sent(fetched: int) -> int:
+        found = seed_assistant.retriever.retrieve(question, fetched)
+        kept = fit_passages(found, budget, _render_one)
+        return sum(len(p.text.split()) for side in kept.values() for p in side)
+
+    assert passages_to_fetch(4096, top_k) > top_k
+    assert words_sent(passages_to_fetch(4096, top_k)) >= 1.5 * words_sent(top_k)

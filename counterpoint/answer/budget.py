@@ -51,3 +51,14 @@ def fit_passages(
             used += cost
         fitted[side] = kept
     return fitted
+
+
+SMALL_PASSAGE_TOKENS = 128  # one chunk (160 word pieces at most, often less); merged ones cost more
+MAX_FETCHED = 50  # the retriever's fused candidates per side
+
+
+def passages_to_fetch(context_window: int, top_k: int) -> int:
+    """Passages per side to retrieve for a model with this window: enough small ones to fill it
+    (`fit_passages` then cuts at the budget), so a 4k-token window reads ~2,000 words of
+    evidence, not a fixed `top_k`; never fewer than `top_k`."""
+    return max(top_k, min(MAX_FETCHED, context_window // SMALL_PASSAGE_TOKENS))

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from counterpoint.answer.budget import count_tokens, fit_passages
+from counterpoint.answer.budget import count_tokens, fit_passages, passages_to_fetch
 from counterpoint.answer.prompts import load_prompt, render
 from counterpoint.answer.verification import verify
 from counterpoint.llm import ChatModel
@@ -48,6 +48,10 @@ class LLMAnswerer:
             pieces.append(piece)
             yield piece
         yield self._finish(question, "".join(pieces), numbered)
+
+    def fetch(self, top_k: int) -> int:
+        """How many passages per side to retrieve: the window's worth, not a fixed `top_k`."""
+        return passages_to_fetch(self.context_window, top_k)
 
     def condense(self, question: str, history: list[tuple[str, str]]) -> str:
         """The follow-up rewritten as a standalone question, using the recent conversation."""
