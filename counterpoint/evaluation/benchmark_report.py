@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from counterpoint.evaluation.report import text_table
+
 SYSTEMS = ("ours", "baseline")
 
 
@@ -36,7 +38,7 @@ def render_benchmark(report: dict[str, Any]) -> str:
     )
     parts = [
         title,
-        _table(rows),
+        text_table(rows),
         _breakdown(report, "by_report"),
         _breakdown(report, "by_evidence"),
     ]
@@ -64,7 +66,7 @@ def _breakdown(report: dict[str, Any], key: str) -> str:
         row += [f"{entry[s][f'recall_{b}w']:.1%}" for b in budgets for s in systems]
         row.append(" / ".join(f"{entry[s]['mrr_at_10']:.3f}" for s in systems))
         rows.append(row)
-    return _table(rows)
+    return text_table(rows)
 
 
 def _answers(report: dict[str, Any]) -> str:
@@ -82,7 +84,7 @@ def _answers(report: dict[str, Any]) -> str:
         ["abstention recall", f"{abstain['recall']:.1%}", str(abstain["unanswerable"])],
         ["answerable questions abstained", str(abstain["answerable_abstained"]), ""],
     ]
-    return _table(rows)
+    return text_table(rows)
 
 
 def _latency(report: dict[str, Any]) -> str:
@@ -94,22 +96,10 @@ def _latency(report: dict[str, Any]) -> str:
         f"{doc} {i['seconds']:.0f} s, {i['chunks_written']} of {i['chunks']} chunks embedded"
         for doc, i in report["ingest"].items()
     )
-    return f"{_table(rows)}\n\ningest (nothing embedded when cached): {ingest}"
+    return f"{text_table(rows)}\n\ningest (nothing embedded when cached): {ingest}"
 
 
 def _cell(name: str, value: float) -> str:
     if name.startswith("words"):
         return f"{value:,.0f}"
     return f"{value:.3f}" if name.startswith("mrr") else f"{value:.1%}"
-
-
-def _table(rows: list[list[str]]) -> str:
-    """Left-aligned first column, right-aligned figures."""
-    widths = [max(len(row[i]) for row in rows if i < len(row)) for i in range(len(rows[0]))]
-    return "\n".join(
-        "  ".join(
-            cell.ljust(w) if i == 0 else cell.rjust(w)
-            for i, (cell, w) in enumerate(zip(row, widths, strict=False))
-        )
-        for row in rows
-    )

@@ -44,7 +44,7 @@ def render_table(report: dict[str, Any]) -> str:
         f"{report['questions']} questions, {report['evidence']} evidence excerpts; k={k}, "
         f"budget {report['budget_words']} words, ranked lists of {report['depth']}"
     )
-    return "\n\n".join([title, *map(_table, (rows, answer_rows, latency_rows))])
+    return "\n\n".join([title, *map(text_table, (rows, answer_rows, latency_rows))])
 
 
 def _label_rows(answers: dict[str, Any]) -> list[list[str]]:
@@ -88,7 +88,7 @@ def _figure(name: str, value: float) -> str:
     return {"mrr": f"{value:.3f}", "words_at_k": f"{value:.0f}"}.get(name, f"{value:.1%}")
 
 
-def _table(rows: list[list[str]]) -> str:
+def text_table(rows: list[list[str]]) -> str:
     """Left-aligned first column, right-aligned figures."""
     widths = [max(len(row[i]) for row in rows if i < len(row)) for i in range(len(rows[0]))]
     return "\n".join(
