@@ -7,6 +7,7 @@ it points them at files shipped inside installed packages so nothing is fetched 
 from __future__ import annotations
 
 import os
+import re
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
@@ -18,6 +19,10 @@ from counterpoint.errors import ConfigError
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 BUNDLED_EMBED_MODEL = "bundled-minilm"
+# A case id: lowercase letters, digits, '_' and '-', starting and ending with a letter or digit
+# (it names a Chroma collection and a folder, so nothing else may get in).
+CASE_ID = re.compile(r"^[a-z0-9](?:[a-z0-9_-]{0,62}[a-z0-9])?$")
+CASE_SEPARATOR = "--"  # between the collection prefix and the case id in a collection's name
 SIDES: tuple[str, ...] = ("company", "critic")
 Side = Literal["company", "critic"]
 # Each side's colour on the page and in the brief (and "both" for where they meet); the page
@@ -33,7 +38,11 @@ class Settings(BaseSettings):
 
     data_dir: Path = Field(Path(".counterpoint"), alias="COUNTERPOINT_DATA_DIR")
     corpus_dir: Path = Field(PROJECT_ROOT / "corpus", alias="COUNTERPOINT_CORPUS_DIR")
+    # Each case's chunks are the collection `<collection>--<case id>`; `case` picks one case
+    # (the CLI's --case; unset: the only case there is). The rest are set by `cases.bind`.
     collection: str = Field("counterpoint", alias="COUNTERPOINT_COLLECTION")
+    case: str | None = Field(None, alias="COUNTERPOINT_CASE")
+    case_name: str = Field("", alias="COUNTERPOINT_CASE_NAME")
 
     chroma_host: str | None = Field(None, alias="CHROMA_HOST")
     chroma_port: int = Field(8000, alias="CHROMA_PORT")
@@ -55,15 +64,36 @@ class Settings(BaseSettings):
     # How long a writer (ingest, upload, removal, repair) waits for another one to finish.
     lock_wait: float = Field(600.0, ge=0, alias="COUNTERPOINT_LOCK_WAIT")
 
-    @field_validator("chroma_host", "openai_base_url", "llm_model", mode="before")
+    @field_validator("chroma_host", "openai_base_url", "llm_model", "case", mode="before")
     @classmethod
     def _blank_is_unset(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("case")
+    @classmethod
+    def _case_is_an_id(cls, value: str | None) -> str | None:
+        if value is not None and not CASE_ID.match(value):
+            raise ValueError(
+                "a case id is lowercase letters, digits, '_' or '-' (at most 64), "
+                "starting and ending with a letter or digit"
+            )
+        return value
 
     @property
     def chroma_path(self) -> Path:
         """Where the embedded Chroma keeps its files."""
         return self.data_dir / "chroma"
+
+    @property
+    def collection_name(self) -> str:
+        """The Chroma collection of the chosen case (the bare `collection` when none is)."""
+        return f"{self.collection}{CASE_SEPARATOR}{self.case}" if self.case else self.collection
+
+    @property
+    def case_dir(self) -> Path:
+        """Where the chosen case keeps its BM25 copies, matrix caches and uploads: deleting the
+        case deletes this folder. Without a case, the data folder itself."""
+        return self.data_dir / "cases" / self.case if self.case else self.data_dir
 
     @property
     def llm_configured(self) -> bool:

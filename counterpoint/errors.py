@@ -25,6 +25,10 @@ class IngestError(CounterpointError):
     """A document could not be loaded, cleaned or indexed."""
 
 
+class CaseError(CounterpointError):
+    """No case of that id, or several cases and none chosen: the message lists the cases."""
+
+
 class IndexMissingError(CounterpointError):
     """There is no index, and no corpus to build it from."""
 

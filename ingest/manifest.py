@@ -1,4 +1,14 @@
-"""The corpus manifest, `corpus/corpus.toml`: one `[[document]]` entry per file."""
+"""The corpus manifest, `corpus/corpus.toml`: the case it describes and one `[[document]]` entry
+per file. One manifest is one case (one company under review):
+
+    [case]
+    id = "hikvision"      # lowercase letters, digits, '_' or '-'
+    name = "Hikvision"    # shown in the app and by `counterpoint cases`
+
+A manifest without `[case]` (written before cases) is the case named after its folder. A case
+folder may also have no manifest at all, only `company/` and `critic/` subfolders: every file
+in them is a document of that side, titled from its text (`load_case_folder`).
+"""
 
 from __future__ import annotations
 
@@ -11,8 +21,9 @@ from typing import Literal
 
 from pydantic import BaseModel, ValidationError, field_validator
 
-from counterpoint.config import Side
-from counterpoint.errors import ManifestError
+from counterpoint.cases import Case, case_id_from, check_case_id
+from counterpoint.config import SIDES, Side
+from counterpoint.errors import CaseError, ManifestError
 
 MANIFEST_NAME = "corpus.toml"
 _ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]{0,99}$")
@@ -44,6 +55,7 @@ class Manifest(BaseModel):
 
     root: Path
     documents: list[DocumentEntry]
+    case: Case
 
     def resolve(self, entry: DocumentEntry) -> Path:
         """The file an entry names, as an absolute path."""
@@ -60,7 +72,8 @@ def load_manifest(path: Path) -> Manifest:
         raise ManifestError(f"{path}: not valid TOML ({exc})") from None
     _check_tables(path, raw)
     entries = [_parse_entry(path, n, item) for n, item in enumerate(raw.get("document", []), 1)]
-    manifest = Manifest(root=path.parent.resolve(), documents=entries)
+    root = path.parent.resolve()
+    manifest = Manifest(root=root, documents=entries, case=_parse_case(path, raw.get("case"), root))
     _check_unique_ids(path, entries)
     for entry in entries:
         # `..` and absolute paths are refused; a symlink the user put in the folder is followed.
@@ -81,6 +94,22 @@ def _check_tables(path: Path, raw: dict) -> None:
             raise ManifestError(f"{path}: unknown table [[{key}]]; entries are [[document]]")
 
 
+def _parse_case(path: Path, table: object, root: Path) -> Case:
+    """The `[case]` table, or the case named after the manifest's folder."""
+    if table is None:
+        return Case(case_id_from(root.name), root.name, root)
+    if not isinstance(table, dict) or not isinstance(table.get("id"), str):
+        raise ManifestError(f'{path}: [case] needs an id, e.g. id = "acme"')
+    try:
+        case_id = check_case_id(table["id"])
+    except CaseError as exc:
+        raise ManifestError(f"{path}: [case] id: {exc}") from None
+    name = table.get("name") or case_id
+    if not isinstance(name, str):
+        raise ManifestError(f"{path}: [case] name must be text")
+    return Case(case_id, name.strip() or case_id, root)
+
+
 def _parse_entry(path: Path, number: int, item: object) -> DocumentEntry:
     try:
         return DocumentEntry.model_validate(item)
@@ -97,3 +126,36 @@ def _check_unique_ids(path: Path, entries: list[DocumentEntry]) -> None:
         if entry.id in seen:
             raise ManifestError(f"{path}: document id '{entry.id}' appears twice")
         seen.add(entry.id)
+
+
+def is_case_folder(folder: Path) -> bool:
+    """A folder holding a manifest, or `company/` or `critic/` subfolders."""
+    return (folder / MANIFEST_NAME).is_file() or any((folder / side).is_dir() for side in SIDES)
+
+
+def load_case_folder(folder: Path) -> Manifest:
+    """The manifest of a case folder: its `corpus.toml`, else one entry per file of its
+    `company/` and `critic/` subfolders (ids from the file names, titles from the text)."""
+    if (folder / MANIFEST_NAME).is_file():
+        return load_manifest(folder / MANIFEST_NAME)
+    root = folder.resolve()
+    entries: list[DocumentEntry] = []
+    taken: set[str] = set()
+    for side in SIDES:
+        for file in sorted(p for p in (root / side).rglob("*") if p.is_file()):
+            if any(part.startswith(".") for part in file.relative_to(root).parts):
+                continue  # editors' and systems' hidden files are no documents
+            doc_id = _free_id(case_id_from(file.stem), side, taken)
+            path = file.relative_to(root)
+            entries.append(DocumentEntry(id=doc_id, title="", side=side, path=path))
+    case = Case(case_id_from(root.name), root.name, root)
+    return Manifest(root=root, documents=entries, case=case)
+
+
+def _free_id(slug: str, side: str, taken: set[str]) -> str:
+    # A file of the same name on the other side gets the side in its id.
+    for candidate in (slug, f"{side}-{slug}", *(f"{side}-{slug}-{n}" for n in range(2, 1000))):
+        if candidate not in taken and _ID_PATTERN.match(candidate):
+            taken.add(candidate)
+            return candidate
+    raise ManifestError(f"too many files named like {slug}")
