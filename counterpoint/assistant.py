@@ -1,13 +1,13 @@
-"""The one object the CLI and the page talk to: index, search, ask.
+"""The one object the CLI and the page talk to: index, search, ask, over one case.
 
 Heavy parts (embedder, Chroma client, BM25) are built on first use and kept, so a long-lived
-process (the Streamlit app) pays for them once.
+process (the Streamlit app) pays for them once. An assistant works on one case (one company
+under review: `counterpoint.cases`): the one asked for, else the only one there is.
 """
 
 from __future__ import annotations
 
 import sys
-import time
 from collections.abc import Callable, Iterator
 from functools import cached_property
 from pathlib import Path
@@ -17,6 +17,7 @@ from counterpoint.config import Settings, Side
 from counterpoint.errors import IndexMissingError, InputError, LLMError
 from counterpoint.locking import writes
 from counterpoint.models import Answer, SearchResult
+from counterpoint.questions import Clock, follow_up_query
 from counterpoint.text import check_question, script_hint
 
 Notify = Callable[[str], None]
@@ -27,29 +28,84 @@ def _to_stderr(message: str) -> None:
 
 
 class Assistant:
-    """Counterpoint over one configured store and embedder."""
+    """Counterpoint over one case of the configured store, with the configured embedder."""
 
-    def __init__(self, settings: Settings, notify: Notify = _to_stderr) -> None:
-        self.settings = settings
+    def __init__(
+        self, settings: Settings, notify: Notify = _to_stderr, case: str | None = None
+    ) -> None:
+        self.base_settings = settings  # the configuration; `settings` is the case's
         self.notify = notify
+        self.requested_case = case or settings.case
+
+    @cached_property
+    def client(self):  # noqa: ANN201 - a chromadb client
+        from counterpoint.chroma import open_client
+
+        return open_client(self.base_settings)
+
+    @cached_property
+    def case(self):  # noqa: ANN201 - counterpoint.cases.Case
+        """The case this assistant works on (resolved on first use)."""
+        from counterpoint.cases import resolve_case
+
+        return resolve_case(self.client, self.base_settings, self.requested_case, self.corpus_case)
+
+    @cached_property
+    def settings(self) -> Settings:
+        """The settings of this assistant's case: its collection, folder and corpus folder."""
+        from counterpoint.cases import bind
+
+        return bind(self.base_settings, self.case)
+
+    def corpus_case(self):  # noqa: ANN201 - a Case, or None without a manifest
+        """The case the configured corpus folder's manifest describes (the bundled one)."""
+        from ingest.manifest import MANIFEST_NAME, load_manifest
+
+        path = self.base_settings.corpus_dir / MANIFEST_NAME
+        return load_manifest(path).case if path.is_file() else None
+
+    def use_case(self, case) -> None:  # noqa: ANN001 - a Case
+        """Work on `case` from now on (an ingest of its manifest); refused when another case
+        was asked for by name."""
+        if self.requested_case and self.requested_case != case.id:
+            raise InputError(
+                f"{case.root or 'the manifest'} describes the case '{case.id}', "
+                f"not '{self.requested_case}'"
+            )
+        if self.__dict__.get("case") != case:
+            for name in ("case", "settings", "store", "retriever"):
+                self.__dict__.pop(name, None)
+            self.__dict__["case"] = case
+
+    def create_case(self, name: str, case_id: str | None = None):  # noqa: ANN201 - a Case
+        """Make a new, empty case (id from its name unless given) and work on it."""
+        from counterpoint.cases import Case, case_id_from, check_case_id, find_case
+        from counterpoint.errors import CaseError
+
+        case_id = check_case_id(case_id or case_id_from(name))
+        if find_case(self.client, self.base_settings, case_id) is not None:
+            raise CaseError(f"there is a case '{case_id}' already")
+        self.requested_case = case_id
+        self.use_case(Case(case_id, name.strip() or case_id))
+        self.store.describe_case()  # opening the store makes the case's collection
+        return self.case
 
     @cached_property
     def embedder(self):  # noqa: ANN201 - a llama-index BaseEmbedding
         from counterpoint.embedding import get_embedder
 
-        return get_embedder(self.settings)
+        return get_embedder(self.base_settings)
 
     @cached_property
     def store(self):  # noqa: ANN201 - counterpoint.store.ChunkStore
         return self._open_store(rebuild=False)
 
     def _open_store(self, rebuild: bool):  # noqa: ANN202
-        from counterpoint.chroma import open_client
         from counterpoint.embedding import embedder_identity
         from counterpoint.store import ChunkStore
 
-        client = open_client(self.settings)
-        return ChunkStore(client, self.settings, embedder_identity(self.settings), rebuild)
+        identity = embedder_identity(self.base_settings)
+        return ChunkStore(self.client, self.settings, identity, rebuild)
 
     @cached_property
     def retriever(self):  # noqa: ANN201 - counterpoint.retrieval.HybridRetriever
@@ -64,8 +120,8 @@ class Assistant:
         return Ingestor(
             self.store,
             self.embedder,
-            self.settings.chunk_tokens,
-            self.settings.chunk_overlap,
+            self.base_settings.chunk_tokens,
+            self.base_settings.chunk_overlap,
             progress=progress,
         )
 
@@ -80,16 +136,19 @@ class Assistant:
         from ingest.manifest import MANIFEST_NAME, load_manifest
         from ingest.pipeline import check_removals
 
-        manifest = load_manifest(self.settings.corpus_dir / MANIFEST_NAME)
+        manifest = load_manifest(self.base_settings.corpus_dir / MANIFEST_NAME)
+        self.use_case(manifest.case)
+        folder = self.settings.case_dir  # the case's kept sources, BM25 and caches
         if rebuild:
             documents = self.store.documents()
             check_removals(manifest, documents, prune)
-            check_rebuild(documents, self.settings.data_dir, prune)
+            check_rebuild(documents, folder, prune)
             self.__dict__["store"] = self._open_store(rebuild=True)
+        self.store.describe_case()
         ingestor = self.ingestor(progress)
         report = ingestor.ingest_manifest(manifest, prune)
         if rebuild:
-            restore(ingestor, self.settings.data_dir, report)
+            restore(ingestor, folder, report)
         self.retriever.refresh()
         return report
 
@@ -102,7 +161,7 @@ class Assistant:
         other side or path) is refused unless `replace`."""
         from ingest.library import add_file
 
-        report = add_file(self.ingestor(), self.settings.data_dir, path, side, title, None, replace)
+        report = add_file(self.ingestor(), self.settings.case_dir, path, side, title, None, replace)
         self.retriever.refresh()
         return report
 
@@ -110,16 +169,17 @@ class Assistant:
     def ingest_upload(
         self, name: str, data: BinaryIO, side: Side, title: str | None = None, replace: bool = False
     ):  # noqa: ANN201
-        """Save an upload (file name as the browser sent it) under the data folder and ingest
+        """Save an upload (file name as the browser sent it) under the case's folder and ingest
         it like `ingest_file`; a refused upload leaves nothing behind."""
+        from counterpoint.evidence import uploads_dir
         from ingest.identity import upload_key
         from ingest.library import add_file
         from ingest.loaders import discard_upload, save_upload
 
-        path, new = save_upload(name, data, self.settings.data_dir / "uploads")
+        path, new = save_upload(name, data, uploads_dir(self.settings))
         try:
             ingestor, key = self.ingestor(), upload_key(path.name)
-            report = add_file(ingestor, self.settings.data_dir, path, side, title, key, replace)
+            report = add_file(ingestor, self.settings.case_dir, path, side, title, key, replace)
         except Exception:
             if new:
                 discard_upload(path)
@@ -132,18 +192,19 @@ class Assistant:
         """Remove a document from the index, and the kept copy of a loose file or upload."""
         from ingest.library import remove_document
 
-        remove_document(self.store, self.settings.data_dir, doc_id)
+        remove_document(self.store, self.settings.case_dir, doc_id)
         self.retriever.refresh()
 
     def ensure_index(self) -> None:
-        """Build the index from the bundled corpus when there is none yet."""
+        """Build the case's index from the bundled corpus when it is that corpus's case and
+        has no index yet; an empty case of another kind is an `IndexMissingError`."""
         if self.store.count():
             return
-        from ingest.manifest import MANIFEST_NAME
-
-        if not (self.settings.corpus_dir / MANIFEST_NAME).is_file():
+        corpus = self.corpus_case()
+        if corpus is None or corpus.id != self.case.id:
             raise IndexMissingError(
-                f"no index yet, and no corpus to build it from at {self.settings.corpus_dir}"
+                f"the case '{self.case.id}' has no documents yet: add some with "
+                f"`counterpoint ingest FILE --side SIDE --case {self.case.id}` or the Corpus tab"
             )
         self.notify("No index yet: building it from the bundled corpus (about a minute)...")
         report = self.ingest(progress=False)
@@ -153,11 +214,11 @@ class Assistant:
         """Passages for a question, balanced across sides unless `side` is given."""
         from counterpoint.retrieval import check_side
 
-        question = check_question(question, self.settings.max_question_chars)
+        question = check_question(question, self.base_settings.max_question_chars)
         if side:
             check_side(side)
         self.ensure_index()
-        results = self.retriever.search(question, k or self.settings.top_k, side)
+        results = self.retriever.search(question, k or self.base_settings.top_k, side)
         return SearchResult(query=question, results=results)
 
     def ask(
@@ -185,20 +246,20 @@ class Assistant:
     def _answer_stream(
         self, question: str, history: list[tuple[str, str]] | None, mode: str | None
     ) -> Iterator[str | Answer]:
-        question = check_question(question, self.settings.max_question_chars)
-        mode = mode or self.settings.default_mode
+        question = check_question(question, self.base_settings.max_question_chars)
+        mode = mode or self.base_settings.default_mode
         if mode not in ("extractive", "llm"):
             raise InputError(f"unknown answer mode '{mode}': use extractive or llm")
         llm = self._llm if mode == "llm" else None
         self.ensure_index()
-        clock = _Clock()
+        clock = Clock()
         if llm is None:
             yield from self._extractive_turn(question, history or [], clock)
             return
         try:
             standalone = llm.condense(question, history) if history else question
             clock.lap("condense")
-            passages = self.retriever.retrieve(standalone, llm.fetch(self.settings.top_k))
+            passages = self.retriever.retrieve(standalone, llm.fetch(self.base_settings.top_k))
             clock.lap("retrieve")
             for item in llm.stream(question, passages):
                 if isinstance(item, Answer):
@@ -214,10 +275,10 @@ class Assistant:
                 yield item
 
     def _extractive_turn(
-        self, question: str, history: list[tuple[str, str]], clock: _Clock
+        self, question: str, history: list[tuple[str, str]], clock: Clock
     ) -> Iterator[str | Answer]:
         query = follow_up_query(question, history)
-        passages = self.retriever.retrieve(query, self.settings.top_k)
+        passages = self.retriever.retrieve(query, self.base_settings.top_k)
         clock.lap("retrieve")
         answer = self._extractive.answer(question, passages)
         answer.standalone_question = query
@@ -240,7 +301,7 @@ class Assistant:
         state; `mode` rules or llm (default: llm when one is configured)."""
         from counterpoint.matrix.build import build_matrix, check_mode
 
-        mode = check_mode(mode, self.settings)
+        mode = check_mode(mode, self.base_settings)
         self.ensure_index()
         return build_matrix(self.matrix_inputs(), mode, rebuild)
 
@@ -270,27 +331,5 @@ class Assistant:
         from counterpoint.answer.llm import LLMAnswerer
         from counterpoint.llm import ChatModel
 
-        model = ChatModel.from_settings(self.settings)
-        return LLMAnswerer(model, self.embedder, self.settings.llm_context_window)
-
-
-def follow_up_query(question: str, history: list[tuple[str, str]]) -> str:
-    """Without an LLM to condense it, a short follow-up is searched together with the question
-    before it ("and the critics?" alone retrieves nothing useful)."""
-    if history and len(question.split()) <= 8:
-        return f"{history[-1][0]} {question}"
-    return question
-
-
-class _Clock:
-    """Milliseconds per step of a turn, cumulative across laps."""
-
-    def __init__(self) -> None:
-        self.last = time.perf_counter()
-        self.timings: dict[str, float] = {}
-
-    def lap(self, step: str) -> dict[str, float]:
-        now = time.perf_counter()
-        self.timings[step] = round((now - self.last) * 1000, 1)
-        self.last = now
-        return dict(self.timings)
+        model = ChatModel.from_settings(self.base_settings)
+        return LLMAnswerer(model, self.embedder, self.base_settings.llm_context_window)

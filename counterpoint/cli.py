@@ -1,4 +1,5 @@
-"""`counterpoint ingest | search | ask | eval`: thin commands over `Assistant`.
+"""`counterpoint ingest | search | ask | eval | claims | allegations | timeline | cases`: thin
+commands over `Assistant`, each on one case (`--case ID`; default: the only case there is).
 
 Errors are our own exception types, printed here once as a single line on stderr.
 """
@@ -24,15 +25,34 @@ class _Parser(argparse.ArgumentParser):
 def build_parser() -> argparse.ArgumentParser:
     """The command-line interface of shared/DESIGN.md."""
     parser = _Parser(prog="counterpoint", description=__doc__.splitlines()[0])
-    commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    commands = _CaseCommands(
+        parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    )
     _question_commands(commands)
     _report_commands(commands)
     doctor = commands.add_parser("doctor", help="check the index, BM25 and kept sources")
     doctor.add_argument("--repair", action="store_true", help="rebuild what is damaged")
+    cases = commands.add_parser("cases", help="list the cases with their documents and passages")
+    cases.add_argument("--delete", metavar="ID", help="delete this case: its chunks and files")
+    cases.add_argument("--json", action="store_true", help="print one JSON object")
     return parser
 
 
-def _question_commands(commands: argparse._SubParsersAction) -> None:
+class _CaseCommands:
+    """Every command gets `--case ID`: the company under review it works on."""
+
+    def __init__(self, commands: argparse._SubParsersAction) -> None:
+        self.commands = commands
+
+    def add_parser(self, name: str, **kwargs: object) -> argparse.ArgumentParser:
+        command = self.commands.add_parser(name, **kwargs)
+        command.add_argument(
+            "--case", metavar="ID", help="the case to work on (default: the only one)"
+        )
+        return command
+
+
+def _question_commands(commands: _CaseCommands) -> None:
     """ingest, search and ask."""
     ingest = commands.add_parser("ingest", help="index the corpus (or add files with --side)")
     ingest.add_argument("files", nargs="*", type=Path, help="files outside the manifest")
@@ -60,7 +80,7 @@ def _question_commands(commands: argparse._SubParsersAction) -> None:
     ask.add_argument("--json", action="store_true", help="print one JSON object")
 
 
-def _report_commands(commands: argparse._SubParsersAction) -> None:
+def _report_commands(commands: _CaseCommands) -> None:
     """eval, claims, allegations and timeline."""
     evaluate = commands.add_parser("eval", help="score retrieval and answers, next to a baseline")
     evaluate.add_argument("--questions", type=Path, help="question file (default: the bundled set)")
@@ -105,7 +125,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         from counterpoint.assistant import Assistant
 
-        assistant = Assistant(get_settings())
+        assistant = Assistant(get_settings(), case=args.case)
         return _COMMANDS[args.command](assistant, args)
     except CounterpointError as exc:
         print(f"counterpoint: error: {exc}", file=sys.stderr)
@@ -128,6 +148,9 @@ def _ingest(assistant, args: argparse.Namespace) -> int:  # noqa: ANN001
         raise InputError("files outside the manifest need --side company or --side critic")
     if args.title and len(args.files) > 1:
         raise InputError("--title names one file; give one FILE with it")
+    if args.case and _is_new(assistant, args.case):
+        assistant.create_case(args.case, args.case)
+        print(f"created the case {args.case}", file=sys.stderr)
     for path in args.files:
         report = assistant.ingest_file(path, args.side, args.title, args.replace)
         print(report.summary(), file=sys.stderr)
@@ -274,7 +297,50 @@ def _doctor(assistant, args: argparse.Namespace) -> int:  # noqa: ANN001
     return 0 if again.healthy else 1
 
 
+def _cases(assistant, args: argparse.Namespace) -> int:  # noqa: ANN001
+    from counterpoint.cases import delete_case, list_cases, summarise
+
+    client, settings = assistant.client, assistant.base_settings
+    if args.delete:
+        removed = summarise(client, settings, _stored(client, settings, args.delete))
+        delete_case(client, settings, args.delete)
+        print(f"deleted the case {args.delete}: {removed.passages} passages", file=sys.stderr)
+        return 0
+    summaries = [summarise(client, settings, case) for case in list_cases(client, settings)]
+    if args.json:
+        print(json.dumps({"cases": [s.as_json() for s in summaries]}, ensure_ascii=False))
+        return 0
+    for summary in summaries:
+        row = summary.as_json()
+        print(
+            f"{row['id']} · {row['name']} · {row['documents']} documents "
+            f"({row['company_documents']} company, {row['critic_documents']} critic) · "
+            f"{row['passages']} passages"
+        )
+    return 0
+
+
+def _is_new(assistant, case_id: str) -> bool:  # noqa: ANN001
+    """No case of that id is stored, nor is it the case of the configured corpus."""
+    from counterpoint.cases import find_case
+
+    corpus = assistant.corpus_case()
+    stored = find_case(assistant.client, assistant.base_settings, case_id)
+    return stored is None and (corpus is None or corpus.id != case_id)
+
+
+def _stored(client, settings, case_id: str):  # noqa: ANN001, ANN202 - a Case
+    from counterpoint.cases import find_case
+    from counterpoint.errors import CaseError
+
+    case = find_case(client, settings, case_id)
+    if case is None:
+        raise CaseError(f"no case '{case_id}'")
+    return case
+
+
 _COMMANDS = {
+    "cases": _cases,
     "ingest": _ingest,
     "search": _search,
     "ask": _ask,

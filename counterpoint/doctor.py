@@ -101,7 +101,7 @@ def _check_embedder(settings: Settings, collection: Any, found: Diagnosis) -> No
 def _check_bm25(settings: Settings, found: Diagnosis) -> None:
     from llama_index.retrievers.bm25 import BM25Retriever
 
-    folders = sorted(p for p in (settings.data_dir / "bm25").glob("*") if p.is_dir())
+    folders = sorted(p for p in (settings.case_dir / "bm25").glob("*") if p.is_dir())
     damaged = []
     for folder in folders:
         try:
@@ -118,19 +118,19 @@ def _check_sources(settings: Settings, found: Diagnosis) -> None:
     from ingest.sources import kept_files, load_sources
 
     try:
-        sources = load_sources(settings.data_dir)
+        sources = load_sources(settings.case_dir)
     except IngestError as exc:
         found.checks.append(Check("sources", False, str(exc).split("; run")[0], False))
         return
-    gone = [d for d, s in sources.items() if not s.path(settings.data_dir).is_file()]
+    gone = [d for d, s in sources.items() if not s.path(settings.case_dir).is_file()]
     problems = [f"{d}: its kept copy is gone" for d in gone]
     if found.documents is not None:
         problems += [f"{d}: kept but not in the index" for d in sources if d not in found.documents]
         loose = {d for d, m in found.documents.items() if m.get("origin") == "file"}
         problems += [f"{d}: added outside corpus.toml, no kept copy" for d in loose - set(sources)]
-    kept = {s.path(settings.data_dir).resolve() for s in sources.values()}
-    left = [p for p in kept_files(settings.data_dir) if p.resolve() not in kept]
-    problems += [f"{p.relative_to(settings.data_dir)}: a copy nothing refers to" for p in left]
+    kept = {s.path(settings.case_dir).resolve() for s in sources.values()}
+    left = [p for p in kept_files(settings.case_dir) if p.resolve() not in kept]
+    problems += [f"{p.relative_to(settings.case_dir)}: a copy nothing refers to" for p in left]
     detail = "; ".join(problems) or f"{len(sources)} kept, all indexed"
     found.checks.append(Check("sources", not problems, detail))
 
@@ -146,7 +146,7 @@ def repair(settings: Settings, found: Diagnosis, notify: Any = print) -> list[st
 def _repair(settings: Settings, found: Diagnosis, notify: Any) -> list[str]:
     done: list[str] = []
     if found.failed("bm25"):
-        shutil.rmtree(settings.data_dir / "bm25", ignore_errors=True)
+        shutil.rmtree(settings.case_dir / "bm25", ignore_errors=True)
         done.append("removed the saved BM25 indexes (rebuilt on the next question)")
     if found.failed("store") or found.failed("embedder"):
         done += [_set_aside(settings), _rebuild(settings, notify)]
@@ -173,7 +173,7 @@ def _restore(settings: Settings, notify: Any) -> str:
 
     assistant = Assistant(settings, notify=notify)
     report = IngestReport()
-    missing = restore(assistant.ingestor(progress=False), settings.data_dir, report)
+    missing = restore(assistant.ingestor(progress=False), settings.case_dir, report)
     assistant.retriever.refresh()
     lost = f"; no copy left of {', '.join(missing)}" if missing else ""
     return f"indexed the kept sources again: {report.summary()}{lost}"
@@ -200,8 +200,8 @@ def _set_aside(settings: Settings) -> str:
 def _discard_leftovers(settings: Settings) -> int:
     from ingest.sources import discard, kept_files, load_sources
 
-    kept = {s.path(settings.data_dir).resolve() for s in load_sources(settings.data_dir).values()}
-    left = [path for path in kept_files(settings.data_dir) if path.resolve() not in kept]
+    kept = {s.path(settings.case_dir).resolve() for s in load_sources(settings.case_dir).values()}
+    left = [path for path in kept_files(settings.case_dir) if path.resolve() not in kept]
     for path in left:
         discard(path)
     return len(left)

@@ -97,8 +97,8 @@ def _flatten(text: str) -> tuple[str, list[int]]:
 
 
 def uploads_dir(settings: Settings) -> Path:
-    """Where the page keeps the files analysts upload (inside the data folder)."""
-    return settings.data_dir / UPLOADS
+    """Where the page keeps the files analysts upload into a case (inside the case's folder)."""
+    return settings.case_dir / UPLOADS
 
 
 def source_file(settings: Settings, meta: dict[str, Any]) -> Path | None:
@@ -113,7 +113,7 @@ def source_file(settings: Settings, meta: dict[str, Any]) -> Path | None:
         return None
     uploads, folder = uploads_dir(settings), str(meta.get("content_hash", ""))[:16]
     # Loose files (`ingest FILE`) are kept under files/ (ingest.sources), uploads under uploads/.
-    kept = settings.data_dir / "files" / folder / name
+    kept = settings.case_dir / "files" / folder / name
     candidates = [uploads / folder / name, kept, uploads / name]
     if meta.get("origin", "manifest") == "manifest":
         listed = _manifest_paths(settings.corpus_dir).get(str(meta.get("doc_id")))

@@ -49,7 +49,7 @@ def writes(method: F) -> F:
 
     @functools.wraps(method)
     def locked(self: Any, *args: Any, **kwargs: Any) -> Any:
-        with writer_lock(Path(self.settings.data_dir), self.settings.lock_wait):
+        with writer_lock(Path(self.base_settings.data_dir), self.base_settings.lock_wait):
             return method(self, *args, **kwargs)
 
     return locked  # type: ignore[return-value]

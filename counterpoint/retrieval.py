@@ -147,7 +147,7 @@ class HybridRetriever:
         return index
 
     def _bm25(self, side: str) -> BaseRetriever | None:
-        """BM25 over the side's chunks, saved in the data folder and reloaded while they last.
+        """BM25 over the side's chunks, saved in the case's folder and reloaded while they last.
 
         Building it reads every chunk of the side: most of a minute per process start at 100k
         chunks (bench/RESULTS.md). The saved copy is named by a hash of the side's chunk ids,
@@ -182,7 +182,7 @@ class HybridRetriever:
         if not ids:
             return None
         key = hashlib.sha256("\n".join([*sorted(ids), str(self.candidates)]).encode())
-        return Path(self.store.settings.data_dir) / "bm25" / f"{side}-{key.hexdigest()[:24]}"
+        return Path(self.store.settings.case_dir) / "bm25" / f"{side}-{key.hexdigest()[:24]}"
 
 
 class _SideIndex:

@@ -1,4 +1,5 @@
-"""The chunk store: every chunk of every document, with its vector, in one Chroma collection.
+"""The chunk store: every chunk of one case's documents, with its vector, in one Chroma
+collection (`Settings.collection_name`; `counterpoint.cases` lists and deletes them).
 
 Chunks are written through llama-index's `ChromaVectorStore`, so retrievers read them back as
 `TextNode`s. The collection records which embedder made its vectors; opening it with another
@@ -29,7 +30,7 @@ _PAGE_SIZE = 5000  # Chroma's get() is paged so large collections never load in 
 
 
 class ChunkStore:
-    """The chunks of every document, with their vectors, in one Chroma collection."""
+    """The chunks of one case's documents, with their vectors, in one Chroma collection."""
 
     def __init__(
         self, client: Any, settings: Settings, embedder_id: str, rebuild: bool = False
@@ -37,9 +38,9 @@ class ChunkStore:
         self.client = client
         self.settings = settings
         self.embedder_id = embedder_id
-        if rebuild and settings.collection in collection_names(client, settings):
+        if rebuild and settings.collection_name in collection_names(client, settings):
             with self._errors("dropping the old index"):
-                client.delete_collection(settings.collection)
+                client.delete_collection(settings.collection_name)
         self._collection: Any = None
         self.collection  # noqa: B018 - open now, so a wrong embedder is refused at once
 
@@ -49,8 +50,12 @@ class ChunkStore:
         if self._collection is None:
             with self._errors("opening the collection"):
                 collection = self.client.get_or_create_collection(
-                    self.settings.collection,
-                    metadata={"embedder": self.embedder_id, "hnsw:space": "cosine"},
+                    self.settings.collection_name,
+                    metadata={
+                        "embedder": self.embedder_id,
+                        "hnsw:space": "cosine",
+                        **case_metadata(self.settings),
+                    },
                 )
             stored = (collection.metadata or {}).get("embedder")
             if stored and stored != self.embedder_id:
@@ -60,6 +65,18 @@ class ChunkStore:
                 )
             self._collection = collection
         return self._collection
+
+    def describe_case(self) -> None:
+        """Record the case's display name and source folder on its collection when they
+        changed (a renamed case, a corpus moved): what `counterpoint cases` lists."""
+        wanted = case_metadata(self.settings)
+        stored = dict(self.collection.metadata or {})
+        if not wanted or all(stored.get(key) == value for key, value in wanted.items()):
+            return
+        # modify() replaces the metadata, and refuses `hnsw:*` keys once the collection exists.
+        kept = {key: value for key, value in stored.items() if not key.startswith("hnsw:")}
+        self._run("naming the case", lambda c: c.modify(metadata={**kept, **wanted}))
+        self._collection = None
 
     @contextmanager
     def _errors(self, action: str) -> Iterator[None]:
@@ -184,6 +201,17 @@ class ChunkStore:
                 return
             yield batch
             offset += len(batch["ids"])
+
+
+def case_metadata(settings: Settings) -> dict[str, str]:
+    """What a case's collection records about it: id, display name, source folder."""
+    if not settings.case:
+        return {}
+    return {
+        "case_id": settings.case,
+        "case_name": settings.case_name or settings.case,
+        "case_root": str(settings.corpus_dir),
+    }
 
 
 def _as_nodes(batch: dict[str, Any]) -> list[TextNode]:

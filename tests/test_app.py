@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from counterpoint.evidence import file_sha256, uploads_dir
+from counterpoint.evidence import file_sha256
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 QUESTION = "Does Hikvision respect international human rights?"
@@ -185,7 +185,7 @@ def test_a_failed_upload_is_a_message_not_a_traceback(own_app):
     assert any("notes.txt" in e.value for e in own_app.error)
     from counterpoint.config import get_settings
 
-    assert not list(uploads_dir(get_settings()).rglob("notes.txt"))  # nothing left behind
+    assert not list(get_settings().data_dir.rglob("notes.txt"))  # nothing left behind
 
 
 def test_the_conversation_exports_as_a_brief_with_hashed_sources(seed_app, seed_assistant):

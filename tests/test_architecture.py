@@ -24,11 +24,13 @@ CORE = {
     "counterpoint.text": 2,
     "counterpoint.markup": 2,
     "counterpoint.attribution": 2,
+    "counterpoint.questions": 1,
     "counterpoint.embedding": 3,
     "counterpoint.chroma": 3,
     "counterpoint.llm": 3,
     "counterpoint.fusion": 3,
     "counterpoint.store": 4,
+    "counterpoint.cases": 4,
     "counterpoint.retrieval": 5,
     "counterpoint.evidence": 5,
 }

@@ -148,7 +148,7 @@ def test_an_upload_named_with_dot_dot_is_kept_inside_the_uploads_folder(fresh, t
     name = "../../../outside/Rapport: l'usine <n°2>?.txt"
     data = io.BytesIO(b"Factory Report\n\nThe second factory was never audited.\n")
     fresh.ingest_upload(name, data, "critic")
-    uploads = fresh.settings.data_dir / "uploads"
+    uploads = fresh.settings.case_dir / "uploads"
     [saved] = [p for p in uploads.rglob("*") if p.is_file()]
     assert saved.resolve().is_relative_to(uploads.resolve())
     assert saved.name == "Rapport_ l_usine _n_2.txt"

@@ -248,7 +248,7 @@ def test_eval_with_a_missing_question_file_is_one_clear_line(tmp_path):
     ]
 
 
-# BM25 saved in the data folder (counterpoint/retrieval.py), whose cost bench/latency.py measures.
+# BM25 saved in the case's folder (counterpoint/retrieval.py), whose cost bench/latency.py measures.
 
 
 def test_bm25_is_saved_once_and_a_fresh_process_loads_it_without_reading_every_chunk(
@@ -261,7 +261,7 @@ def test_bm25_is_saved_once_and_a_fresh_process_loads_it_without_reading_every_c
     first = Assistant(settings, notify=lambda m: None)
     first.ingest(progress=False)
     before = first.search("supplier audits", k=2).results
-    saved = sorted(p.name.split("-")[0] for p in (tmp_path / "index" / "bm25").iterdir())
+    saved = sorted(p.name.split("-")[0] for p in (first.settings.case_dir / "bm25").iterdir())
     assert saved == ["company", "critic"]
 
     fresh = Assistant(settings, notify=lambda m: None)
@@ -280,7 +280,7 @@ def test_an_ingest_that_changes_a_side_replaces_its_saved_bm25(tmp_path):
     assistant = Assistant(make_settings(tmp_path / "index", corpus), notify=lambda m: None)
     assistant.ingest(progress=False)
     assistant.search("audits")
-    folder = tmp_path / "index" / "bm25"
+    folder = assistant.settings.case_dir / "bm25"
     old = {p.name for p in folder.iterdir()}
     (corpus / "article.txt").write_text(
         "Critics Respond\n\nInspectors found forced overtime in the packaging plant.\n",

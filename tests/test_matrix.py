@@ -110,7 +110,7 @@ def test_a_second_build_reads_the_cache(small):
     corpus, data = small
     assistant = Assistant(make_settings(data, corpus), notify=lambda _: None)
     first = assistant.matrix(mode="rules")
-    cached = data / "matrix" / f"{first.index_key}.json"
+    cached = assistant.settings.case_dir / "matrix" / f"{first.index_key}.json"
     stamp = cached.stat().st_mtime_ns
     again = Assistant(make_settings(data, corpus), notify=lambda _: None).matrix(mode="rules")
     assert again == first and cached.stat().st_mtime_ns == stamp

@@ -6,11 +6,11 @@ import re
 
 import streamlit as st
 
-from counterpoint.assistant import check_question
 from counterpoint.config import SIDES
 from counterpoint.errors import CounterpointError
 from counterpoint.markup import md_escape
 from counterpoint.models import Passage
+from counterpoint.text import check_question
 from ui.sidebar import Filters
 from ui.style import SIDE_LOOK, SIDE_NAMES, badge, terms_html
 

@@ -4,7 +4,7 @@ not addressed), and the reverse view, each critic allegation against the company
 
 Build: extract statements (rules, or an LLM when configured), give each a theme, retrieve the
 other side's best passages for it, score their sentences against it, and let a judge label the
-pair. The finished `Matrix` is cached as JSON under the data folder, named by the index state,
+pair. The finished `Matrix` is cached as JSON under the case's folder, named by the index state,
 so a second build of an unchanged index is a file read.
 """
 
@@ -69,7 +69,7 @@ def saved_matrix(inputs: MatrixInputs, mode: str | None = None) -> Matrix | None
 
 
 def _path(inputs: MatrixInputs, key: str) -> Path:
-    return Path(inputs.settings.data_dir) / "matrix" / f"{key}.json"
+    return Path(inputs.settings.case_dir) / "matrix" / f"{key}.json"
 
 
 def _load(path: Path) -> Matrix | None:
