@@ -13,6 +13,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import BinaryIO
 
+from counterpoint.casework import CaseWork
 from counterpoint.config import Settings, Side
 from counterpoint.errors import IndexMissingError, InputError, LLMError
 from counterpoint.locking import writes
@@ -27,7 +28,7 @@ def _to_stderr(message: str) -> None:
     print(message, file=sys.stderr)
 
 
-class Assistant:
+class Assistant(CaseWork):
     """Counterpoint over one case of the configured store, with the configured embedder."""
 
     def __init__(
@@ -36,59 +37,6 @@ class Assistant:
         self.base_settings = settings  # the configuration; `settings` is the case's
         self.notify = notify
         self.requested_case = case or settings.case
-
-    @cached_property
-    def client(self):  # noqa: ANN201 - a chromadb client
-        from counterpoint.chroma import open_client
-
-        return open_client(self.base_settings)
-
-    @cached_property
-    def case(self):  # noqa: ANN201 - counterpoint.cases.Case
-        """The case this assistant works on (resolved on first use)."""
-        from counterpoint.cases import resolve_case
-
-        return resolve_case(self.client, self.base_settings, self.requested_case, self.corpus_case)
-
-    @cached_property
-    def settings(self) -> Settings:
-        """The settings of this assistant's case: its collection, folder and corpus folder."""
-        from counterpoint.cases import bind
-
-        return bind(self.base_settings, self.case)
-
-    def corpus_case(self):  # noqa: ANN201 - a Case, or None without a manifest
-        """The case the configured corpus folder's manifest describes (the bundled one)."""
-        from ingest.manifest import MANIFEST_NAME, load_manifest
-
-        path = self.base_settings.corpus_dir / MANIFEST_NAME
-        return load_manifest(path).case if path.is_file() else None
-
-    def use_case(self, case) -> None:  # noqa: ANN001 - a Case
-        """Work on `case` from now on (an ingest of its manifest); refused when another case
-        was asked for by name."""
-        if self.requested_case and self.requested_case != case.id:
-            raise InputError(
-                f"{case.root or 'the manifest'} describes the case '{case.id}', "
-                f"not '{self.requested_case}'"
-            )
-        if self.__dict__.get("case") != case:
-            for name in ("case", "settings", "store", "retriever"):
-                self.__dict__.pop(name, None)
-            self.__dict__["case"] = case
-
-    def create_case(self, name: str, case_id: str | None = None):  # noqa: ANN201 - a Case
-        """Make a new, empty case (id from its name unless given) and work on it."""
-        from counterpoint.cases import Case, case_id_from, check_case_id, find_case
-        from counterpoint.errors import CaseError
-
-        case_id = check_case_id(case_id or case_id_from(name))
-        if find_case(self.client, self.base_settings, case_id) is not None:
-            raise CaseError(f"there is a case '{case_id}' already")
-        self.requested_case = case_id
-        self.use_case(Case(case_id, name.strip() or case_id))
-        self.store.describe_case()  # opening the store makes the case's collection
-        return self.case
 
     @cached_property
     def embedder(self):  # noqa: ANN201 - a llama-index BaseEmbedding

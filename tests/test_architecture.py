@@ -50,6 +50,7 @@ PARTS = {
 # The edge: imports anything but what is listed here.
 EDGE = {
     "counterpoint.assistant": ("counterpoint.cli", "counterpoint.__main__", "ui", "app"),
+    "counterpoint.casework": ("counterpoint.cli", "counterpoint.__main__", "ui", "app"),
     "counterpoint.cli": ("counterpoint.__main__", "ingest.__main__", "ui", "app"),
     "counterpoint.doctor": ("counterpoint.cli", "counterpoint.__main__", "ui", "app"),
     "counterpoint.__main__": ("ui", "app"),
