@@ -82,7 +82,7 @@ class Assistant(CaseWork):
         """
         from ingest.library import check_rebuild, restore
         from ingest.manifest import MANIFEST_NAME, load_manifest
-        from ingest.pipeline import check_removals
+        from ingest.removals import check_removals
 
         manifest = load_manifest(self.base_settings.corpus_dir / MANIFEST_NAME)
         self.use_case(manifest.case)

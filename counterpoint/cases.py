@@ -158,11 +158,15 @@ def summarise(client: Any, settings: Settings, case: Case) -> CaseSummary:
     return CaseSummary(case, passages, {side: len(docs) for side, docs in sides.items()})
 
 
-def delete_case(client: Any, settings: Settings, case_id: str) -> None:
-    """Remove a case: its collection (every chunk) and its folder (BM25, caches, uploads)."""
+def delete_case(client: Any, settings: Settings, case_id: str) -> CaseSummary:
+    """Remove a case: its collection (every chunk) and its folder (BM25, caches, uploads,
+    kept sources); returns what it held."""
     bound = settings.model_copy(update={"case": check_case_id(case_id)})
-    if find_case(client, settings, case_id) is None:
+    case = find_case(client, settings, case_id)
+    if case is None:
         raise CaseError(f"no case '{case_id}'")
+    removed = summarise(client, settings, case)
     with store_errors(f"deleting the case {case_id}", settings):
         client.delete_collection(bound.collection_name)
     shutil.rmtree(bound.case_dir, ignore_errors=True)
+    return removed

@@ -4,6 +4,7 @@ and making a new one. `Assistant` is a `CaseWork`; nothing else is."""
 from __future__ import annotations
 
 from functools import cached_property
+from pathlib import Path
 
 from counterpoint.config import Settings
 from counterpoint.errors import InputError
@@ -69,3 +70,20 @@ class CaseWork:
         self.use_case(Case(case_id, name.strip() or case_id))
         self.store.describe_case()  # opening the store makes the case's collection
         return self.case
+
+    def ingest_portfolio(self, folder: Path, progress: bool = True, prune: bool = False):  # noqa: ANN201
+        """Ingest a folder of case folders, each into its own case (`ingest.portfolio`);
+        returns the `PortfolioReport`. Refused with `--case`: the folders name their cases."""
+        from ingest.portfolio import ingest_portfolio
+
+        if self.requested_case:
+            raise InputError(
+                f"{folder} is a folder of case folders, each naming its case: leave out --case"
+            )
+
+        def open_case(case):  # noqa: ANN001, ANN202 - a Case -> an Ingestor
+            self.use_case(case)
+            self.store.describe_case()
+            return self.ingestor(progress=False)  # the run's one bar is the portfolio's
+
+        return ingest_portfolio(folder, open_case, progress, prune)

@@ -54,8 +54,12 @@ class _CaseCommands:
 
 def _question_commands(commands: _CaseCommands) -> None:
     """ingest, search and ask."""
-    ingest = commands.add_parser("ingest", help="index the corpus (or add files with --side)")
-    ingest.add_argument("files", nargs="*", type=Path, help="files outside the manifest")
+    ingest = commands.add_parser(
+        "ingest", help="index the corpus, a folder of case folders, or FILES with --side"
+    )
+    ingest.add_argument(
+        "files", nargs="*", type=Path, help="a folder of case folders, or files with --side"
+    )
     ingest.add_argument("--side", choices=SIDES, help="side of the FILES given")
     ingest.add_argument("--title", help="title for a single FILE (default: from its text)")
     ingest.add_argument("--rebuild", action="store_true", help="drop the index and re-embed")
@@ -144,6 +148,10 @@ def _ingest(assistant, args: argparse.Namespace) -> int:  # noqa: ANN001
         report = assistant.ingest(rebuild=args.rebuild, prune=args.prune)
         print(report.summary(), file=sys.stderr)
         return 0
+    if len(args.files) == 1 and args.files[0].is_dir() and not (args.side or args.title):
+        report = assistant.ingest_portfolio(args.files[0], prune=args.prune)
+        print(report.summary(), file=sys.stderr)
+        return 1 if report.refused else 0
     if not args.side:
         raise InputError("files outside the manifest need --side company or --side critic")
     if args.title and len(args.files) > 1:
@@ -302,8 +310,7 @@ def _cases(assistant, args: argparse.Namespace) -> int:  # noqa: ANN001
 
     client, settings = assistant.client, assistant.base_settings
     if args.delete:
-        removed = summarise(client, settings, _stored(client, settings, args.delete))
-        delete_case(client, settings, args.delete)
+        removed = delete_case(client, settings, args.delete)
         print(f"deleted the case {args.delete}: {removed.passages} passages", file=sys.stderr)
         return 0
     summaries = [summarise(client, settings, case) for case in list_cases(client, settings)]
@@ -327,16 +334,6 @@ def _is_new(assistant, case_id: str) -> bool:  # noqa: ANN001
     corpus = assistant.corpus_case()
     stored = find_case(assistant.client, assistant.base_settings, case_id)
     return stored is None and (corpus is None or corpus.id != case_id)
-
-
-def _stored(client, settings, case_id: str):  # noqa: ANN001, ANN202 - a Case
-    from counterpoint.cases import find_case
-    from counterpoint.errors import CaseError
-
-    case = find_case(client, settings, case_id)
-    if case is None:
-        raise CaseError(f"no case '{case_id}'")
-    return case
 
 
 _COMMANDS = {

@@ -17,18 +17,20 @@ import hashlib
 import json
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from counterpoint.config import Side
 from counterpoint.embedding import count_word_pieces
-from counterpoint.errors import IngestError, ManifestError
+from counterpoint.errors import IngestError
 from ingest.chunking import Chunk, assemble_text, chunk_document
 from ingest.cleaning import clean_text
-from ingest.identity import loose_id, origin
+from ingest.identity import loose_id
 from ingest.loaders import check_file, load_pages
-from ingest.manifest import MANIFEST_NAME, DocumentEntry, Manifest
+from ingest.manifest import DocumentEntry, Manifest
+from ingest.removals import check_removals
 
 if TYPE_CHECKING:
     from llama_index.core.base.embeddings.base import BaseEmbedding
@@ -39,6 +41,7 @@ if TYPE_CHECKING:
 # Bump when cleaning, chunking or chunk metadata change, so every document is re-chunked once.
 # 2: chunks carry `content_hash` (duplicate detection) and `doc_chunks` (completeness).
 PIPELINE_VERSION = "2"
+Done = Callable[[Path, "str | None"], None]  # a document handled: its file, why it was refused
 
 
 @dataclass
@@ -90,10 +93,14 @@ class Ingestor:
     chunk_overlap: int
     progress: bool = True
 
-    def ingest_manifest(self, manifest: Manifest, prune: bool = False) -> IngestReport:
+    def ingest_manifest(
+        self, manifest: Manifest, prune: bool = False, done: Done | None = None
+    ) -> IngestReport:
         """Bring the index in line with the manifest: add, update, skip, delete. A manifest
         that would remove every document it indexed, or more than half, is refused unless
-        `prune` (an emptied or misspelled corpus.toml must not wipe the index)."""
+        `prune` (an emptied or misspelled corpus.toml must not wipe the index). With `done`,
+        each document is passed to it once handled, with the reason if it was refused, and
+        a refused document no longer stops the run (a portfolio ingest)."""
         started = time.perf_counter()
         report = IngestReport()
         documents = self.store.documents()
@@ -101,7 +108,16 @@ class Ingestor:
         leaving = check_removals(manifest, documents, prune)
         known = self._known({d: m for d, m in documents.items() if d not in leaving})
         for entry in manifest.documents:
-            self._ingest_one(entry, manifest.resolve(entry), "", known, report)
+            path = manifest.resolve(entry)
+            try:
+                self._ingest_one(entry, path, "", known, report)
+            except IngestError as exc:
+                if done is None:
+                    raise
+                done(path, str(exc))
+                continue
+            if done is not None:
+                done(path, None)
         for doc_id in sorted(leaving):
             self.store.delete_document(doc_id)
             report.removed.append(doc_id)
@@ -218,22 +234,6 @@ class Ingestor:
                 for node, vector in zip(nodes[start : start + batch], vectors, strict=True):
                     node.embedding = vector
                 bar.update(len(vectors))
-
-
-def check_removals(manifest: Manifest, documents: dict[str, dict], prune: bool) -> set[str]:
-    """The manifest documents of the index that `manifest` no longer lists; `ManifestError`
-    when that is all of them or more than half, unless `prune`."""
-    indexed = {d for d, meta in documents.items() if origin(meta) == "manifest"}
-    leaving = indexed - {entry.id for entry in manifest.documents}
-    # Half or fewer is an edit; all of them, or most, is more likely an emptied or broken file.
-    if prune or not leaving or (len(leaving) * 2 <= len(indexed) and leaving != indexed):
-        return leaving
-    named = ", ".join(sorted(leaving)[:6]) + (", …" if len(leaving) > 6 else "")
-    raise ManifestError(
-        f"{manifest.root / MANIFEST_NAME} would remove {len(leaving)} of the {len(indexed)} "
-        f"documents it indexed ({named}); nothing was changed. If they are meant to go, "
-        "run `counterpoint ingest --prune`"
-    )
 
 
 def is_complete(versions: dict[str, tuple[int, int]], digest: str) -> bool:
