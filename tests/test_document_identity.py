@@ -80,7 +80,7 @@ def test_an_upload_of_a_taken_name_is_refused_unless_asked(assistant):
         with pytest.raises(IngestError, match=r"report\.txt.*critic document 'Critic Findings'"):
             assistant.ingest_upload("report.txt", io.BytesIO(COMPANY_TEXT.encode()), side)
         assert stored_chunk_ids(assistant) == before
-    uploads = assistant.settings.data_dir / "uploads"
+    uploads = assistant.settings.case_dir / "uploads"
     assert len([p for p in uploads.rglob("*") if p.is_file()]) == 1
     again = assistant.ingest_upload("report.txt", io.BytesIO(CRITIC_TEXT.encode()), "critic")
     assert again.unchanged == ["report"]

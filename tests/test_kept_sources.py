@@ -1,4 +1,4 @@
-"""Documents added outside the manifest survive a rebuild: their files are kept under the data
+"""Documents added outside the manifest survive a rebuild: their files are kept under the case's
 folder and indexed again with the same ids (issue 14, fault 6); replaced or removed uploads leave
 no copy behind (fault 8)."""
 
@@ -47,7 +47,7 @@ def test_a_rebuild_refuses_to_drop_a_document_whose_file_is_not_kept(assistant, 
     letter = tmp_path / "letter.txt"
     letter.write_text(LETTER, encoding="utf-8")
     assistant.ingest_file(letter, "company")
-    data = assistant.settings.data_dir
+    data = assistant.settings.case_dir  # the kept sources are the case's
     for path in kept_files(data) | {data / REGISTRY}:  # as an index made before kept sources
         path.unlink()
     before = stored_chunk_ids(assistant)
@@ -59,7 +59,7 @@ def test_a_rebuild_refuses_to_drop_a_document_whose_file_is_not_kept(assistant, 
 
 
 def test_an_upload_replaced_by_a_new_version_leaves_no_old_copy(assistant):
-    data = assistant.settings.data_dir
+    data = assistant.settings.case_dir  # the kept sources are the case's
     assistant.ingest_upload("memo.txt", io.BytesIO(MEMO.encode()), "critic")
     newer = MEMO + "\nA second survey in 2021 found the same.\n"
     assistant.ingest_upload("memo.txt", io.BytesIO(newer.encode()), "critic", replace=True)
