@@ -10,7 +10,7 @@ import streamlit as st
 
 from counterpoint.config import Settings, get_settings, offline_environment
 from counterpoint.errors import CounterpointError
-from ui import chat, claims, compare, corpus, sidebar, timeline
+from ui import cases, chat, claims, compare, corpus, sidebar, timeline
 from ui.style import inject_css
 
 TABS = [
@@ -22,12 +22,23 @@ TABS = [
 ]
 
 
-@st.cache_resource(show_spinner="Loading the embedder and the index...")
-def load_assistant(_settings: Settings, key: str):  # noqa: ANN201 - an Assistant
-    """One assistant per configuration and server process: embedder and index load once."""
+@st.cache_resource(show_spinner="Loading the embedder...")
+def load_workspace(_settings: Settings, key: str):  # noqa: ANN201 - an Assistant on no case yet
+    """One per configuration and server process: the store's client and the embedder, which
+    every case's assistant shares."""
     from counterpoint.assistant import Assistant
 
-    assistant = Assistant(_settings, notify=lambda message: None)
+    workspace = Assistant(_settings, notify=lambda message: None)
+    workspace.embedder  # noqa: B018 - load it now, once
+    return workspace
+
+
+@st.cache_resource(show_spinner="Opening the case...")
+def load_case(_workspace, key: str, case_id: str | None):  # noqa: ANN001, ANN201 - an Assistant
+    """One assistant per case: its index opens once (the bundled case is built on first use)."""
+    assistant = _workspace.for_case(case_id)
+    if assistant.store.count() == 0 and assistant.corpus_case() != assistant.case:
+        return assistant  # a new, empty case: its documents are added on the Corpus tab
     assistant.ensure_index()
     # One offline answer now loads what the first question would otherwise wait for: the
     # embedder's first pass, both sides' BM25 indexes, the sentence tokenizer.
@@ -36,11 +47,16 @@ def load_assistant(_settings: Settings, key: str):  # noqa: ANN201 - an Assistan
 
 
 def open_assistant():  # noqa: ANN201 - an Assistant
-    """The cached assistant for the current settings, or a message and a stopped page."""
+    """The cached assistant of the case picked in the sidebar, or a message and a stopped page."""
     offline_environment()
     try:
         settings = get_settings()
-        return load_assistant(settings, settings.model_dump_json())
+        key = settings.model_dump_json()
+        workspace = load_workspace(settings, key)
+        with st.sidebar:
+            case_id = cases.pick_case(workspace)
+        chat.use_case(case_id or "")
+        return workspace, load_case(workspace, key, case_id)
     except CounterpointError as exc:
         st.error(f"Cannot open the index: {exc}", icon=":material/error:")
         st.stop()
@@ -50,7 +66,7 @@ def main() -> None:
     """The page, top to bottom."""
     st.set_page_config(page_title="Counterpoint", page_icon=":material/balance:", layout="wide")
     inject_css()
-    assistant = open_assistant()
+    workspace, assistant = open_assistant()
     documents = assistant.store.documents()
     with st.sidebar:
         sidebar.show_status(assistant, documents)
@@ -71,6 +87,7 @@ def main() -> None:
         compare.show_compare(assistant, latest, filters)
     with corpus_tab:
         corpus.show_corpus(assistant, documents, filters)
+        cases.new_case_form(workspace)
     with claims_tab:
         if claims_tab.open:
             claims.show_claims(assistant, documents)

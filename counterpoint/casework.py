@@ -3,6 +3,7 @@ and making a new one. `Assistant` is a `CaseWork`; nothing else is."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import cached_property
 from pathlib import Path
 
@@ -16,7 +17,9 @@ class CaseWork:
 
     base_settings: Settings
     requested_case: str | None
+    notify: Callable[[str], None]
     store: object  # the Assistant's ChunkStore of the case
+    embedder: object  # and its embedder
 
     @cached_property
     def client(self):  # noqa: ANN201 - a chromadb client
@@ -87,3 +90,17 @@ class CaseWork:
             return self.ingestor(progress=False)  # the run's one bar is the portfolio's
 
         return ingest_portfolio(folder, open_case, progress, prune)
+
+    def cases(self):  # noqa: ANN201 - a list of counterpoint.cases.Case
+        """Every case in the store, by id."""
+        from counterpoint.cases import list_cases
+
+        return list_cases(self.client, self.base_settings)
+
+    def for_case(self, case_id: str | None):  # noqa: ANN201 - an Assistant of the same kind
+        """An assistant on another case sharing this one's client and embedder (the page
+        opens one per case and loads the embedder once)."""
+        other = type(self)(self.base_settings, self.notify, case=case_id)
+        other.__dict__["client"] = self.client
+        other.__dict__["embedder"] = self.embedder
+        return other

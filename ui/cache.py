@@ -13,7 +13,7 @@ def index_key(assistant, documents: dict[str, dict[str, Any]]) -> str:  # noqa: 
     state = [
         str(settings.data_dir),
         settings.chroma_host or "",
-        settings.collection,
+        settings.collection_name,  # one per case
         sorted((doc_id, str(meta.get("doc_hash", ""))) for doc_id, meta in documents.items()),
     ]
     return hashlib.sha256(json.dumps(state).encode()).hexdigest()[:16]

@@ -51,10 +51,28 @@ def turns() -> list[Answer]:
     return st.session_state.setdefault("turns", [])
 
 
+_CONVERSATION = ("turns", "compare_cache", "passage_cache")
+
+
 def reset() -> None:
     """Start a new conversation (the index and the filters stay as they are)."""
-    for key in ("turns", "compare_cache", "passage_cache"):
+    for key in _CONVERSATION:
         st.session_state.pop(key, None)
+
+
+def use_case(case_id: str) -> None:
+    """Show `case_id`'s conversation: the one on screen is put aside under its own case and
+    the other case's comes back, so switching case never mixes them (nor their briefs)."""
+    current = st.session_state.get("conversation_case")
+    if current == case_id:
+        return
+    kept = st.session_state.setdefault("conversations", {})
+    if current is not None:
+        kept[current] = {key: st.session_state.pop(key, None) for key in _CONVERSATION}
+    for key, value in kept.pop(case_id, {}).items():
+        if value is not None:
+            st.session_state[key] = value
+    st.session_state["conversation_case"] = case_id
 
 
 def show_chat(assistant, question: str | None) -> None:  # noqa: ANN001 - an Assistant
