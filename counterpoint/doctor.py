@@ -61,11 +61,11 @@ def _check_store(settings: Settings, found: Diagnosis) -> Any:
     action = "opening the index"
     try:
         client = open_client(settings)
-        if settings.collection not in collection_names(client, settings):
+        if settings.collection_name not in collection_names(client, settings):
             found.checks.append(Check("store", False, "there is no index yet"))
             return None
         action = "reading the index"
-        collection = client.get_collection(settings.collection)
+        collection = client.get_collection(settings.collection_name)
         found.documents = _documents(collection.get(include=["metadatas"])["metadatas"])
         sample = collection.get(limit=1, include=["embeddings"])
         if sample["ids"]:
@@ -185,8 +185,8 @@ def _set_aside(settings: Settings) -> str:
         from counterpoint.chroma import open_client
 
         client = open_client(settings)
-        client.delete_collection(settings.collection)
-        return f"dropped the collection {settings.collection} on the server"
+        client.delete_collection(settings.collection_name)
+        return f"dropped the collection {settings.collection_name} on the server"
     stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
     aside = settings.data_dir / f"chroma.damaged-{stamp}"
     shutil.move(settings.chroma_path, aside)

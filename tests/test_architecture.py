@@ -51,6 +51,7 @@ PARTS = {
 EDGE = {
     "counterpoint.assistant": ("counterpoint.cli", "counterpoint.__main__", "ui", "app"),
     "counterpoint.casework": ("counterpoint.cli", "counterpoint.__main__", "ui", "app"),
+    "counterpoint.arguments": ("counterpoint.cli", "counterpoint.__main__", "ui", "app"),
     "counterpoint.cli": ("counterpoint.__main__", "ingest.__main__", "ui", "app"),
     "counterpoint.doctor": ("counterpoint.cli", "counterpoint.__main__", "ui", "app"),
     "counterpoint.__main__": ("ui", "app"),

@@ -72,11 +72,12 @@ def test_the_doctor_removes_a_damaged_bm25_copy_and_a_leftover_upload(seed_assis
     shutil.copytree(seed_assistant.settings.data_dir, data)
     assistant = Assistant(make_settings(data), notify=print)
     assistant.search("human rights")  # saves both sides' BM25
-    saved = sorted(p for p in (data / "bm25").iterdir() if p.is_dir())
+    case = data / seed_assistant.settings.case_dir.relative_to(seed_assistant.settings.data_dir)
+    saved = sorted(p for p in (case / "bm25").iterdir() if p.is_dir())
     assert saved
     for file in saved[0].iterdir():
         file.write_text("{ not json", encoding="utf-8")
-    leftover = data / "uploads" / "0123456789abcdef" / "old.txt"
+    leftover = case / "uploads" / "0123456789abcdef" / "old.txt"
     leftover.parent.mkdir(parents=True)
     leftover.write_text("an old version", encoding="utf-8")
 
