@@ -127,12 +127,18 @@ def _eval_benchmark(assistant, args: argparse.Namespace) -> int:  # noqa: ANN001
     from counterpoint.evaluation.benchmark_report import render_benchmark
     from counterpoint.evaluation.benchmark_run import evaluate_benchmark
 
-    # One index per report: a report's questions never see another company's text.
-    root = assistant.settings.data_dir / "benchmarks" / args.benchmark.resolve().name
+    # One case per report, in the benchmark's own data folder: a report's questions never see
+    # another company's text, and `counterpoint cases` there lists the reports.
+    root = assistant.base_settings.data_dir / "benchmarks" / args.benchmark.resolve().name
+    base = assistant.base_settings.model_copy(update={"data_dir": root, "case": None})
+    workspace = Assistant(base, assistant.notify)
 
     def open_report(report_id: str) -> Assistant:
-        settings = assistant.settings.model_copy(update={"data_dir": root / report_id})
-        return Assistant(settings, assistant.notify)
+        if report_id in {case.id for case in workspace.cases()}:
+            return workspace.for_case(report_id)
+        fresh = workspace.for_case(None)
+        fresh.create_case(report_id, report_id)
+        return fresh
 
     report = evaluate_benchmark(
         args.benchmark,

@@ -229,8 +229,9 @@ def test_eval_benchmark_indexes_each_report_apart_and_a_rerun_embeds_nothing(tmp
     assert ours["recall_3000w"] == 1.0 and baseline["recall_3000w"] == 1.0
     assert set(report["by_report"]) == {"brindlewood_2031.txt", "corvane_2031.txt"}
     assert report["answers"]["abstention"]["unanswerable"] == 1
-    folders = sorted(p.name for p in (data / "benchmarks" / "tinybench").iterdir())
-    assert folders == ["brindlewood-2031", "corvane-2031"]  # one index per report
+    listed = run_cli(["cases", "--json"], data / "benchmarks" / "tinybench", tmp_path / "none")
+    cases = [case["id"] for case in json.loads(listed.stdout)["cases"]]
+    assert cases == ["brindlewood-2031", "corvane-2031"]  # one case per report
 
     assert all(i["chunks_written"] > 0 and i["baseline_built"] for i in report["ingest"].values())
 
@@ -249,10 +250,13 @@ def test_a_report_never_answers_another_reports_question(tmp_path):
     from tests.conftest import make_settings
 
     bench = load_benchmark(write_benchmark(tmp_path / "bench"))
-    for doc in bench.docs:
-        settings = make_settings(tmp_path / "data" / report_id(doc), tmp_path / "no-corpus")
-        assistant = Assistant(settings, notify=lambda m: None)
-        assistant.ingest_file(bench.doc_path(doc), "company", bench.companies[doc])
+    settings = make_settings(tmp_path / "data", tmp_path / "no-corpus")
+    reports = {}
+    for doc in bench.docs:  # every report indexed first, each in its own case of one store
+        reports[doc] = Assistant(settings, notify=lambda m: None)
+        reports[doc].create_case(bench.companies[doc], report_id(doc))
+        reports[doc].ingest_file(bench.doc_path(doc), "company", bench.companies[doc])
+    for doc, assistant in reports.items():
         for question in bench.questions:
             text = " ".join(p.text for p in ours_ranked(assistant, question))
             other = "Corvane" if doc.startswith("brindlewood") else "Brindlewood"

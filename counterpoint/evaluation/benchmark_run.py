@@ -148,7 +148,7 @@ def passage_pages(passage: Passage) -> tuple[int, ...]:
 def _baseline(bench: Benchmark, doc: str, system: ReportSystem):  # noqa: ANN202
     from counterpoint.evaluation.baseline import BaselinePipeline
 
-    folder = Path(system.settings.data_dir) / "baseline"
+    folder = Path(system.settings.case_dir) / "baseline"
     return BaselinePipeline.from_files({bench.doc_path(doc): SIDE}, system.settings, folder)
 
 
