@@ -30,8 +30,12 @@ class CaseWork:
     @cached_property
     def case(self):  # noqa: ANN201 - counterpoint.cases.Case
         """The case this assistant works on (resolved on first use)."""
-        from counterpoint.cases import resolve_case
+        from counterpoint.adoption import adopt_unscoped
+        from counterpoint.cases import Case, resolve_case
 
+        heir = self.corpus_case() or Case("default", "Default")
+        if adopt_unscoped(self.client, self.base_settings, heir):
+            self.notify(f"the index made before cases is now the case '{heir.id}' ({heir.name})")
         return resolve_case(self.client, self.base_settings, self.requested_case, self.corpus_case)
 
     @cached_property

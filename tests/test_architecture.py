@@ -32,6 +32,7 @@ CORE = {
     "counterpoint.store": 4,
     "counterpoint.cases": 4,
     "counterpoint.retrieval": 5,
+    "counterpoint.adoption": 5,
     "counterpoint.evidence": 5,
 }
 # The parts: each imports the core, itself, and what is listed here.

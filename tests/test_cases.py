@@ -247,3 +247,36 @@ def test_cli_cases_lists_each_case_with_documents_and_passages(cli_data):
     assert listed["bolt"]["passages"] >= 2
     text = run_cli(["cases"], data, corpora["acme"]).stdout
     assert "bolt · Bolt Industries · 2 documents (1 company, 1 critic)" in text
+
+
+# --- an index made before cases --------------------------------------------------------------
+
+
+def test_an_index_made_before_cases_becomes_its_corpus_case_with_nothing_embedded_again(tmp_path):
+    from counterpoint.chroma import open_client
+    from counterpoint.embedding import embedder_identity, get_embedder
+    from counterpoint.store import ChunkStore
+    from ingest.library import add_file
+    from ingest.pipeline import Ingestor
+
+    # The layout of a data folder before cases: the bare collection, files at its top.
+    corpus, data = case_corpus(tmp_path / "acme", "acme"), tmp_path / "data"
+    settings = make_settings(data, corpus)
+    store = ChunkStore(open_client(settings), settings, embedder_identity(settings), False)
+    ingestor = Ingestor(store, get_embedder(settings), 160, 32, progress=False)
+    ingestor.ingest_manifest(load_manifest(corpus / "corpus.toml"))
+    notes = tmp_path / "notes.txt"
+    notes.write_text("Acme field notes\n\nThe Shenzhen audits were announced.\n", "utf-8")
+    add_file(ingestor, data, notes, "critic")
+    before = sorted(store.ids())
+    assert (data / "sources.json").is_file()
+
+    said: list[str] = []
+    assistant = Assistant(make_settings(data, corpus), notify=said.append)
+    assert assistant.case.id == "acme" and any("now the case 'acme'" in s for s in said)
+    assert sorted(assistant.store.ids()) == before
+    assert assistant.ingest(progress=False).chunks_written == 0  # nothing embedded again
+    assert "notes" in assistant.store.documents()  # the loose file is still there, and kept
+    assert (data / "cases" / "acme" / "sources.json").is_file()
+    assert not (data / "sources.json").exists()
+    assert [c.id for c in list_cases(assistant.client, assistant.base_settings)] == ["acme"]
