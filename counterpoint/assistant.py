@@ -61,8 +61,9 @@ class Assistant(CaseWork):
 
         return HybridRetriever(self.store, self.embedder)
 
-    def ingestor(self, progress: bool = True):  # noqa: ANN201 - ingest.pipeline.Ingestor
-        """An ingestor writing into this assistant's store."""
+    def ingestor(self, progress: bool = True, on_step=None):  # noqa: ANN001, ANN201 - an Ingestor
+        """An ingestor writing into this assistant's store; `on_step(doing, fraction)` hears
+        how far each document has got (the page's progress bar)."""
         from ingest.pipeline import Ingestor
 
         return Ingestor(
@@ -71,6 +72,7 @@ class Assistant(CaseWork):
             self.base_settings.chunk_tokens,
             self.base_settings.chunk_overlap,
             progress=progress,
+            on_step=on_step,
         )
 
     @writes
@@ -114,11 +116,18 @@ class Assistant(CaseWork):
         return report
 
     @writes
-    def ingest_upload(
-        self, name: str, data: BinaryIO, side: Side, title: str | None = None, replace: bool = False
+    def ingest_upload(  # noqa: PLR0913 - the upload form's fields, and its progress bar
+        self,
+        name: str,
+        data: BinaryIO,
+        side: Side,
+        title: str | None = None,
+        replace: bool = False,
+        on_step=None,  # noqa: ANN001 - ingest.pipeline.Step
     ):  # noqa: ANN201
         """Save an upload (file name as the browser sent it) under the case's folder and ingest
-        it like `ingest_file`; a refused upload leaves nothing behind."""
+        it like `ingest_file`, telling `on_step` how far it has got; a refused upload leaves
+        nothing behind."""
         from counterpoint.evidence import uploads_dir
         from ingest.identity import upload_key
         from ingest.library import add_file
@@ -126,7 +135,7 @@ class Assistant(CaseWork):
 
         path, new = save_upload(name, data, uploads_dir(self.settings))
         try:
-            ingestor, key = self.ingestor(), upload_key(path.name)
+            ingestor, key = self.ingestor(on_step=on_step), upload_key(path.name)
             report = add_file(ingestor, self.settings.case_dir, path, side, title, key, replace)
         except Exception:
             if new:

@@ -11,14 +11,21 @@ whose name slugs like its id gets an id of its own.
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 import unicodedata
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from counterpoint.errors import IngestError
 
+if TYPE_CHECKING:
+    from ingest.manifest import DocumentEntry
+
 UPLOAD_PREFIX = "upload:"
+# Bump when cleaning, chunking or chunk metadata change, so every document is re-chunked once.
+# 2: chunks carry `content_hash` (duplicate detection) and `doc_chunks` (completeness).
+PIPELINE_VERSION = "2"
 REPLACE_HINT = "ask for the replacement (`--replace`; on the Corpus tab, tick Replace)"
 
 
@@ -103,3 +110,27 @@ def _check_same_source(
 
 def _described(key: str) -> str:
     return f"the upload {key.removeprefix(UPLOAD_PREFIX)}" if key.startswith(UPLOAD_PREFIX) else key
+
+
+def is_complete(versions: dict[str, tuple[int, int]], digest: str) -> bool:
+    """True when the index holds exactly one version of a document, `digest`, in full."""
+    if set(versions) != {digest}:
+        return False
+    stored, expected = versions[digest]
+    return stored == expected
+
+
+def read_file(path: Path) -> bytes:
+    """The file's bytes, or an `IngestError` naming it."""
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise IngestError(f"{path.name}: cannot read the file ({exc.strerror})") from None
+
+
+def document_hash(entry: DocumentEntry, data: bytes, chunk_tokens: int, overlap: int) -> str:
+    """Hash of everything a document's chunks depend on: bytes, manifest entry, settings."""
+    described = entry.model_dump(mode="json", exclude={"path"})
+    settings = f"{PIPELINE_VERSION}/{chunk_tokens}/{overlap}"
+    header = json.dumps([described, settings], sort_keys=True).encode()
+    return hashlib.sha256(header + b"\0" + data).hexdigest()

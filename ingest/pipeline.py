@@ -14,7 +14,6 @@ uninterrupted run writes. A file whose bytes are already indexed under another i
 from __future__ import annotations
 
 import hashlib
-import json
 import sys
 import time
 from collections.abc import Callable
@@ -27,7 +26,13 @@ from counterpoint.embedding import count_word_pieces
 from counterpoint.errors import IngestError
 from ingest.chunking import Chunk, assemble_text, chunk_document
 from ingest.cleaning import clean_text
-from ingest.identity import loose_id
+from ingest.identity import (
+    PIPELINE_VERSION,  # noqa: F401 - the matrix cache reads it here
+    document_hash,
+    is_complete,
+    loose_id,
+    read_file,
+)
 from ingest.loaders import check_file, load_pages
 from ingest.manifest import DocumentEntry, Manifest
 from ingest.removals import check_removals
@@ -38,10 +43,8 @@ if TYPE_CHECKING:
 
     from counterpoint.store import ChunkStore
 
-# Bump when cleaning, chunking or chunk metadata change, so every document is re-chunked once.
-# 2: chunks carry `content_hash` (duplicate detection) and `doc_chunks` (completeness).
-PIPELINE_VERSION = "2"
 Done = Callable[[Path, "str | None"], None]  # a document handled: its file, why it was refused
+Step = Callable[[str, float], None]  # what one document's ingest is doing, and how far (0-1)
 
 
 @dataclass
@@ -92,6 +95,11 @@ class Ingestor:
     chunk_tokens: int
     chunk_overlap: int
     progress: bool = True
+    on_step: Step | None = None  # the page's progress bar for an upload
+
+    def _step(self, doing: str, done: float) -> None:
+        if self.on_step is not None:
+            self.on_step(doing, done)
 
     def ingest_manifest(
         self, manifest: Manifest, prune: bool = False, done: Done | None = None
@@ -180,6 +188,7 @@ class Ingestor:
             )
         nodes = self.prepare(entry, path, digest, "file" if source else "manifest", content, source)
         self._embed(nodes, entry.id)
+        self._step(f"writing {len(nodes)} passages to the index", 0.95)
         self.store.add(nodes)
         self.store.delete_document(entry.id, keep_hash=digest)
         (report.updated if entry.id in known.versions else report.added).append(entry.id)
@@ -201,7 +210,10 @@ class Ingestor:
         source: str = "",
     ) -> list[TextNode]:
         """Load, clean and chunk one document into nodes with deterministic ids."""
-        document = assemble_text(load_pages(path, entry.page_breaks), clean_text)
+        self._step(f"reading {path.name}", 0.0)
+        pages = load_pages(path, entry.page_breaks)
+        self._step(f"cleaning and chunking {len(pages)} pages", 0.05)
+        document = assemble_text(pages, clean_text)
         chunks = chunk_document(document, self.chunk_tokens, self.chunk_overlap, count_word_pieces)
         if not chunks:
             raise IngestError(f"{path.name}: no text left to index after cleaning")
@@ -234,30 +246,11 @@ class Ingestor:
                 for node, vector in zip(nodes[start : start + batch], vectors, strict=True):
                     node.embedding = vector
                 bar.update(len(vectors))
-
-
-def is_complete(versions: dict[str, tuple[int, int]], digest: str) -> bool:
-    """True when the index holds exactly one version of a document, `digest`, in full."""
-    if set(versions) != {digest}:
-        return False
-    stored, expected = versions[digest]
-    return stored == expected
-
-
-def read_file(path: Path) -> bytes:
-    """The file's bytes, or an `IngestError` naming it."""
-    try:
-        return path.read_bytes()
-    except OSError as exc:
-        raise IngestError(f"{path.name}: cannot read the file ({exc.strerror})") from None
-
-
-def document_hash(entry: DocumentEntry, data: bytes, chunk_tokens: int, overlap: int) -> str:
-    """Hash of everything a document's chunks depend on: bytes, manifest entry, settings."""
-    described = entry.model_dump(mode="json", exclude={"path"})
-    settings = f"{PIPELINE_VERSION}/{chunk_tokens}/{overlap}"
-    header = json.dumps([described, settings], sort_keys=True).encode()
-    return hashlib.sha256(header + b"\0" + data).hexdigest()
+                done = min(start + batch, len(nodes))
+                # Embedding is most of the time: it fills the bar from 10% to 95%.
+                self._step(
+                    f"embedding: {done} of {len(nodes)} passages", 0.1 + 0.85 * done / len(nodes)
+                )
 
 
 def title_from_text(text: str, path: Path) -> str:

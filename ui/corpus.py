@@ -107,9 +107,16 @@ def _upload_form(assistant) -> None:  # noqa: ANN001
 def _ingest(assistant, upload, side: str, title: str, replace: bool) -> None:  # noqa: ANN001
     """Save and index the upload with a progress display; errors become a message."""
     with st.status(f"Adding {upload.name}…", expanded=True) as status:
-        st.write("Saving, reading, cleaning, chunking and embedding…")
+        bar = st.progress(0.0, text="Saving…")
         try:
-            report = assistant.ingest_upload(upload.name, upload, side, title or None, replace)
+            report = assistant.ingest_upload(
+                upload.name,
+                upload,
+                side,
+                title or None,
+                replace,
+                on_step=lambda doing, done: bar.progress(min(1.0, done), text=doing),
+            )
         except Exception as exc:  # noqa: BLE001 - the page shows every failure as a message
             status.update(label=f"Could not add {upload.name}", state="error", expanded=True)
             message = str(exc) if isinstance(exc, CounterpointError) else _unexpected(upload, exc)
