@@ -74,10 +74,13 @@ def need_chromium() -> None:
 
 
 @contextmanager
-def serve(data_dir: Path) -> Iterator[str]:
-    """`streamlit run app.py` headless on a free port over the index in `data_dir`."""
+def serve(data_dir: Path, corpus_dir: Path | None = None) -> Iterator[str]:
+    """`streamlit run app.py` headless on a free port over the index in `data_dir` (and the
+    corpus folder `corpus_dir`, default the bundled one)."""
     port = free_port()
     env = {**os.environ, "COUNTERPOINT_DATA_DIR": str(data_dir), "CHROMA_HOST": ""}
+    if corpus_dir is not None:
+        env["COUNTERPOINT_CORPUS_DIR"] = str(corpus_dir)
     env.pop("OPENAI_API_KEY", None)
     env.pop("OPENAI_BASE_URL", None)
     command = [
