@@ -86,21 +86,22 @@ def timed_queries(client, cases: int, filtered: bool) -> tuple[list[float], list
     return cold, warm
 
 
-def query_one_case(client, cases: int, rng: np.random.Generator, opened: dict) -> float:  # noqa: ANN001
-    """Milliseconds of one query on a random case's own collection."""
-    case = f"{int(rng.integers(cases)):04d}"
-    if case not in opened:
-        opened[case] = client.get_collection(f"{PER_CASE}{case}")
+def query_one_case(rng: np.random.Generator, opened: dict) -> float:
+    """Milliseconds of one query on a random case among those open."""
+    collection = list(opened.values())[int(rng.integers(len(opened)))]
     start = time.perf_counter()
-    opened[case].query(query_embeddings=[unit_vectors(rng, 1)[0]], n_results=16)
+    collection.query(query_embeddings=[unit_vectors(rng, 1)[0]], n_results=16)
     return (time.perf_counter() - start) * 1000
 
 
 def during_ingest(client, cases: int, ingest: Callable[[], None]) -> tuple[list[float], float]:  # noqa: ANN001
-    """Case-scoped queries timed while `ingest` (one more, real case) runs; its seconds."""
-    rng, opened, times = np.random.default_rng(13), {}, []
-    for _ in range(50):  # open some collections first, as a running page has
-        query_one_case(client, cases, rng, opened)
+    """Warm case-scoped queries over `WORKING` open cases, timed while `ingest` (one more, real
+    case) runs; and the ingest's seconds."""
+    rng, times = np.random.default_rng(13), []
+    pool = rng.choice(cases, size=min(WORKING, cases), replace=False)
+    opened = {int(n): client.get_collection(f"{PER_CASE}{int(n):04d}") for n in pool}
+    for collection in opened.values():  # each case's index loaded, as on a running page
+        collection.query(query_embeddings=[unit_vectors(rng, 1)[0]], n_results=16)
     done = threading.Event()
 
     def run() -> None:
@@ -112,7 +113,7 @@ def during_ingest(client, cases: int, ingest: Callable[[], None]) -> tuple[list[
     started = time.perf_counter()
     threading.Thread(target=run, daemon=True).start()
     while not done.is_set():
-        times.append(query_one_case(client, cases, rng, opened))
+        times.append(query_one_case(rng, opened))
     return times, time.perf_counter() - started
 
 

@@ -34,6 +34,11 @@ if TYPE_CHECKING:
     from counterpoint.store import ChunkStore
 
 CANDIDATES_PER_RETRIEVER = 25  # per retriever; so up to 50 fused, the CLI's --k limit
+# BM25's best hit leads the fusion when it outscores BM25's second by this factor: an exact
+# match on a rare term (a reference code, a figure) that rank fusion alone would bury under
+# chunks that are merely near the question (bench/RESULTS.md, "decisive lexical match").
+DECISIVE_BM25 = 3.0
+DECISIVE_LEAD = 4  # at most this many decisive hits (a figure quoted on a few pages)
 MERGE_CHUNKS = 2  # chunks in one passage at most (3 and more: no better, bench/RESULTS.md)
 # One unfiltered query's results, split by side: a side with 25 of the 400 (over 6% of the
 # chunks) needs no filtered query; ids only, 400 cost about 4 ms more than 200 at 100k chunks.
@@ -77,7 +82,7 @@ class HybridRetriever:
             rankings = [dense[name]] if name in dense else []
             if "bm25" in self.methods and (bm25 := self._side(name).bm25) is not None:
                 rankings.append(bm25.retrieve(bundle))
-            fused = fuse(rankings)
+            fused = lead_with_decisive(fuse(rankings), rankings[-1] if rankings else [])
             found[name] = (
                 merge_neighbours(fused, k, self.merge_chunks)
                 if self.merge_chunks > 1
@@ -232,3 +237,18 @@ def check_side(side: str) -> str:
     if side not in SIDES:
         raise InputError(f"unknown side '{side}': use one of {', '.join(SIDES)}")
     return side
+
+
+def lead_with_decisive(
+    fused: list[NodeWithScore], lexical: list[NodeWithScore]
+) -> list[NodeWithScore]:
+    """`fused` led by BM25's decisive hits: the first (at most `DECISIVE_LEAD`) that each
+    outscore every hit after them by `DECISIVE_BM25` or more, in BM25's order."""
+    scores = [hit.score or 0.0 for hit in lexical[: DECISIVE_LEAD + 1]]
+    cut = next((n for n in range(1, len(scores)) if scores[n - 1] >= DECISIVE_BM25 * scores[n]), 0)
+    if not cut:
+        return fused
+    lead = [hit.node.node_id for hit in lexical[:cut]]
+    return sorted(
+        fused, key=lambda hit: lead.index(hit.node.node_id) if hit.node.node_id in lead else cut
+    )
