@@ -11,39 +11,39 @@ the rename comes last, so an interrupted adoption is simply done again on the ne
 from __future__ import annotations
 
 import shutil
+from collections.abc import Callable
 from typing import Any
 
-from counterpoint.cases import Case, bind, find_case
+from counterpoint.cases import Case, bind, collection_or_none, find_case
 from counterpoint.chroma import store_errors
 from counterpoint.config import Settings
-from counterpoint.store import case_metadata
+from counterpoint.store import case_metadata, modifiable
 
 # What a data folder held at its top before cases, all of it one corpus's.
 UNSCOPED = ("bm25", "matrix", "uploads", "files", "sources.json")
 
 
-def adopt_unscoped(client: Any, settings: Settings, case: Case) -> bool:
-    """Make the data folder's pre-cases index the case `case`; False when there is none (or
-    that case exists already: then the old index is left as it is, for the user to look at)."""
-    from chromadb.errors import NotFoundError
-
-    with store_errors("looking for an index made before cases", settings):
-        try:
-            old = client.get_collection(settings.collection)
-        except (NotFoundError, ValueError):  # chromadb raises either, by version and client
-            return False
+def adopt_unscoped(client: Any, settings: Settings, heir: Callable[[], Case]) -> Case | None:
+    """Make the data folder's pre-cases index the case `heir()` (asked only when there is such
+    an index) and return it; None when there is none (or that case exists already: then the
+    old index is left as it is, for the user to look at)."""
+    old = collection_or_none(
+        client, settings, settings.collection, "looking for an index made before cases"
+    )
+    if old is None:
+        return None
+    case = heir()
     if find_case(client, settings, case.id) is not None:
-        return False
+        return None
     bound = bind(settings, case)
     bound.case_dir.mkdir(parents=True, exist_ok=True)
     for name in UNSCOPED:
         source, target = settings.data_dir / name, bound.case_dir / name
         if source.exists() and not target.exists():
             shutil.move(source, target)
-    # modify() replaces the metadata, and refuses `hnsw:*` keys once the collection exists.
-    kept = {
-        key: value for key, value in (old.metadata or {}).items() if not key.startswith("hnsw:")
-    }
     with store_errors(f"making the old index the case {case.id}", settings):
-        old.modify(name=bound.collection_name, metadata={**kept, **case_metadata(bound)})
-    return True
+        old.modify(
+            name=bound.collection_name,
+            metadata={**modifiable(old.metadata), **case_metadata(bound)},
+        )
+    return case

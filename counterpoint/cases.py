@@ -63,15 +63,20 @@ def list_cases(client: Any, settings: Settings) -> list[Case]:
 
 def find_case(client: Any, settings: Settings, case_id: str) -> Case | None:
     """The stored case of that id, or None. One lookup, however many cases there are."""
+    name = settings.collection + CASE_SEPARATOR + check_case_id(case_id)
+    collection = collection_or_none(client, settings, name, "looking up the case")
+    return None if collection is None else _case_of(collection.metadata or {"case_id": case_id})
+
+
+def collection_or_none(client: Any, settings: Settings, name: str, action: str) -> Any:
+    """The collection of that name, or None when the store has none."""
     from chromadb.errors import NotFoundError
 
-    name = settings.collection + CASE_SEPARATOR + check_case_id(case_id)
-    with store_errors("looking up the case", settings):
+    with store_errors(action, settings):
         try:
-            collection = client.get_collection(name)
+            return client.get_collection(name)
         except (NotFoundError, ValueError):  # chromadb raises either, by version and client
             return None
-    return _case_of(collection.metadata or {"case_id": case_id})
 
 
 def _case_of(meta: dict) -> Case:

@@ -33,9 +33,13 @@ class CaseWork:
         from counterpoint.adoption import adopt_unscoped
         from counterpoint.cases import Case, resolve_case
 
-        heir = self.corpus_case() or Case("default", "Default")
-        if adopt_unscoped(self.client, self.base_settings, heir):
-            self.notify(f"the index made before cases is now the case '{heir.id}' ({heir.name})")
+        def heir() -> Case:
+            return self.corpus_case() or Case("default", "Default")
+
+        if adopted := adopt_unscoped(self.client, self.base_settings, heir):
+            self.notify(
+                f"the index made before cases is now the case '{adopted.id}' ({adopted.name})"
+            )
         return resolve_case(self.client, self.base_settings, self.requested_case, self.corpus_case)
 
     @cached_property

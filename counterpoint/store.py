@@ -73,8 +73,7 @@ class ChunkStore:
         stored = dict(self.collection.metadata or {})
         if not wanted or all(stored.get(key) == value for key, value in wanted.items()):
             return
-        # modify() replaces the metadata, and refuses `hnsw:*` keys once the collection exists.
-        kept = {key: value for key, value in stored.items() if not key.startswith("hnsw:")}
+        kept = modifiable(stored)
         self._run("naming the case", lambda c: c.modify(metadata={**kept, **wanted}))
         self._collection = None
 
@@ -201,6 +200,12 @@ class ChunkStore:
                 return
             yield batch
             offset += len(batch["ids"])
+
+
+def modifiable(metadata: dict[str, Any] | None) -> dict[str, Any]:
+    """A collection's metadata as `modify()` takes it back: it replaces the metadata, and
+    refuses `hnsw:*` keys once the collection exists."""
+    return {key: value for key, value in (metadata or {}).items() if not key.startswith("hnsw:")}
 
 
 def case_metadata(settings: Settings) -> dict[str, str]:
