@@ -23,6 +23,7 @@ if TYPE_CHECKING:
 
 LEXICAL_SUPPORT = 0.6  # share of the claim's content words found in one passage sentence
 SEMANTIC_SUPPORT = 0.7  # cosine between the claim and one passage sentence
+MIN_PART_TERMS = 3  # content words a marker's own words need to be checked apart from the rest
 _MARKER = re.compile(r"\[(\d+)\]")
 _NOT_CLAIMS = re.compile(r"do(es)? not address|no (relevant )?(information|passage)", re.I)
 
@@ -89,12 +90,27 @@ def _check(
         return CheckedSentence(text=claim, citations=markers, supported=False, reason=reason), {}
     best: dict[int, Sentence] = {}
     holds = []
+    parts = cited_parts(claim)
     for n in markers:
-        sentence, ok = _support(claim, numbered[n], embedder)
+        sentence, ok = _support(parts.get(n, claim), numbered[n], embedder)
         best[n] = sentence
         holds.append(ok)
     reason = "" if all(holds) else "the cited passage does not say this"
     return CheckedSentence(text=claim, citations=markers, supported=all(holds), reason=reason), best
+
+
+def cited_parts(claim: str) -> dict[int, str]:
+    """What each marker cites: the words between it and the marker before it ("the company
+    says X [1], while reporters found Y [3]": X for 1, Y for 3). Markers side by side ("X [1][3]")
+    or with too few words of their own between them cite the whole sentence."""
+    parts: dict[int, str] = {}
+    start = 0
+    for match in _MARKER.finditer(claim):
+        words = claim[start : match.start()]
+        n = int(match.group(1))
+        parts[n] = parts.get(n, "") + " " + words if len(terms(words)) >= MIN_PART_TERMS else claim
+        start = match.end()
+    return {n: part.strip() for n, part in parts.items()}
 
 
 def _support(claim: str, passage: Passage, embedder: BaseEmbedding) -> tuple[Sentence, bool]:
