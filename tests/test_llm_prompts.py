@@ -104,12 +104,12 @@ def test_a_4k_window_is_filled_with_passages_by_budget_not_a_fixed_four(seed_ass
     assert words_sent(passages_to_fetch(4096, top_k)) >= 1.5 * words_sent(top_k)
 
 
-def _meeting_of(text: str, seed_assistant):  # noqa: ANN202
+def _meeting_of(part: str, seed_assistant):  # noqa: ANN202
+    """The stated verdict of an answer whose Where they meet part is `part`."""
     from counterpoint.answer.stated_meeting import stated_meeting
 
-    fitted = sample()
-    numbered = _number(fitted)
-    checked = verify(text, numbered, seed_assistant.embedder)
+    numbered = _number(sample())
+    checked = verify(f"**Where they meet**\n\n{part}", numbered, seed_assistant.embedder)
     return stated_meeting(checked.text, checked.sentences, numbered)
 
 
@@ -119,11 +119,8 @@ def test_the_prompt_asks_for_one_of_the_three_outcomes():
 
 
 def test_a_stated_dispute_with_a_cited_pair_that_holds_is_recorded_with_the_pair(seed_assistant):
-    text = (
-        "**Where they meet**\n\nDisputed: the company says it respects human rights in all "
-        "operations [1], while reporters found forced overtime [3]."
-    )
-    stated = _meeting_of(text, seed_assistant)
+    part = "Disputed: we respect human rights [1], while reporters found forced overtime [3]."
+    stated = _meeting_of(part, seed_assistant)
     assert stated.meeting.outcome == "disputed"
     assert (stated.meeting.company_citation, stated.meeting.critic_citation) == (1, 3)
     assert stated.meeting.confidence == 1.0
@@ -131,11 +128,8 @@ def test_a_stated_dispute_with_a_cited_pair_that_holds_is_recorded_with_the_pair
 
 
 def test_a_stated_agreement_citing_one_side_only_is_not_passed_on(seed_assistant):
-    text = (
-        "**Where they meet**\n\nConsistent: both sides say the factories recycled 80% of "
-        "their packaging in 2020 [2]."
-    )
-    stated = _meeting_of(text, seed_assistant)
+    part = "Consistent: the factories recycled 80% of their packaging in 2020 [2]."
+    stated = _meeting_of(part, seed_assistant)
     assert stated.meeting.outcome == "no_direct_engagement"
     assert stated.meeting.critic_citation is None
     assert "Consistent: ⚠️ *not shown" in stated.text
@@ -143,8 +137,7 @@ def test_a_stated_agreement_citing_one_side_only_is_not_passed_on(seed_assistant
 
 
 def test_an_answer_stating_no_outcome_is_no_direct_engagement(seed_assistant):
-    text = "**Where they meet**\n\nThe sides discuss different things [1] [3]."
-    stated = _meeting_of(text, seed_assistant)
+    stated = _meeting_of("The sides discuss different things [1] [3].", seed_assistant)
     assert stated.meeting.outcome == "no_direct_engagement"
     assert stated.meeting.reason == "the answer states no outcome"
 
