@@ -152,3 +152,17 @@ def test_a_sentence_citing_both_sides_is_checked_part_by_part(seed_assistant):
         verify(t, _number(fitted), seed_assistant.embedder).sentences[0] for t in (right, wrong)
     ]
     assert [c.supported for c in checked] == [True, False]
+
+
+def test_the_companys_words_in_a_critic_passage_are_marked_for_the_model():
+    quoting = "Acme responded:\nWe respect human rights everywhere.\nBut workers were not paid."
+    fitted = {
+        "company": [passage("company", "c1", "Acme respects human rights. We audit.", 4)],
+        "critic": [passage("critic", "k1", quoting)],
+    }
+    fitted["company"][0].publisher = "Acme"
+    fitted["critic"][0].title = "Acme's workers unpaid"
+    prompt = build_prompt("Human rights?", fitted, _number(fitted), {"Acme"})
+    assert "[company's words: We respect human rights everywhere.]" in prompt
+    assert "[company's words: But workers" not in prompt
+    assert "as quoted by that critic" in " ".join(load_prompt("system").split())

@@ -5,12 +5,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import partial
 from typing import TYPE_CHECKING
 
 from counterpoint.answer.budget import count_tokens, fit_passages, passages_to_fetch
 from counterpoint.answer.prompts import load_prompt, render
 from counterpoint.answer.stated_meeting import stated_meeting
 from counterpoint.answer.verification import verify
+from counterpoint.attribution import company_names, voice_spans
 from counterpoint.llm import ChatModel
 from counterpoint.models import Answer, Passage, SideFindings
 
@@ -18,6 +20,7 @@ if TYPE_CHECKING:
     from llama_index.core.base.embeddings.base import BaseEmbedding
 
 NO_EVIDENCE_MARK = "Neither the company's documents nor the critics' address"
+QUOTE_OPEN, QUOTE_CLOSE = "[company's words: ", "]"  # what a critic quotes of the company
 _CONDENSE_TOKENS = 96
 _HISTORY_TURNS = 4
 
@@ -38,11 +41,13 @@ class LLMAnswerer:
 
     def stream(self, question: str, passages: dict[str, list[Passage]]) -> Iterator[str | Answer]:
         """Yield text pieces as the model writes them, then the verified `Answer`."""
-        fitted = fit_passages(passages, self._passage_budget(question), _render_one)
+        names = _names(passages)
+        render = partial(_render_one, names=names)
+        fitted = fit_passages(passages, self._passage_budget(question), render)
         numbered = _number(fitted)
         messages = [
             {"role": "system", "content": load_prompt("system")},
-            {"role": "user", "content": build_prompt(question, fitted, numbered)},
+            {"role": "user", "content": build_prompt(question, fitted, numbered, names)},
         ]
         pieces = []
         for piece in self.model.stream(messages):
@@ -94,12 +99,17 @@ class LLMAnswerer:
 
 
 def build_prompt(
-    question: str, fitted: dict[str, list[Passage]], numbered: dict[int, Passage]
+    question: str,
+    fitted: dict[str, list[Passage]],
+    numbered: dict[int, Passage],
+    names: set[str] | None = None,
 ) -> str:
-    """The user message: the question and each side's passages in its own numbered block."""
+    """The user message: the question and each side's passages in its own numbered block; in
+    critic passages the company's own words (`names`: the company's) are marked as such."""
     number_of = {p.chunk_id: n for n, p in numbered.items()}
     blocks = {
-        side: "\n\n".join(_render_one(p, number_of[p.chunk_id]) for p in found) or "(none found)"
+        side: "\n\n".join(_render_one(p, number_of[p.chunk_id], names) for p in found)
+        or "(none found)"
         for side, found in fitted.items()
     }
     return render(
@@ -115,8 +125,24 @@ def _number(fitted: dict[str, list[Passage]]) -> dict[int, Passage]:
     return {n: passage for n, passage in enumerate(ordered, 1)}
 
 
-def _render_one(passage: Passage, n: int = 0) -> str:
+def _names(passages: dict[str, list[Passage]]) -> set[str]:
+    company, critic = passages.get("company", []), passages.get("critic", [])
+    return company_names([f"{p.publisher} {p.title}" for p in company], [p.title for p in critic])
+
+
+def _render_one(passage: Passage, n: int = 0, names: set[str] | None = None) -> str:
     # The text is fenced; fence marks inside a document are removed so it cannot break out.
     text = passage.text.replace("<<<", "").replace(">>>", "")
+    if passage.side == "critic" and names:
+        text = mark_company_words(text, names)
     page = f", p. {passage.page}" if passage.page else ""
-    return f"[{n}] {passage.side} · {passage.title}{page}\n<<<\n{text.strip()}\n>>>"
+    by = f" · {passage.publisher}" if passage.publisher else ""
+    return f"[{n}] {passage.side}{by} · {passage.title}{page}\n<<<\n{text.strip()}\n>>>"
+
+
+def mark_company_words(text: str, names: set[str]) -> str:
+    """The critic's text with the company's words it quotes (counterpoint/attribution.py) set
+    between markers, so the model can report them as the company's statement, not the critic's."""
+    for start, end in reversed(voice_spans(text, names)):
+        text = f"{text[:start]}{QUOTE_OPEN}{text[start:end]}{QUOTE_CLOSE}{text[end:]}"
+    return text
