@@ -166,3 +166,13 @@ def test_the_companys_words_in_a_critic_passage_are_marked_for_the_model():
     assert "[company's words: We respect human rights everywhere.]" in prompt
     assert "[company's words: But workers" not in prompt
     assert "as quoted by that critic" in " ".join(load_prompt("system").split())
+
+
+def test_an_outcome_word_inside_a_sentence_is_not_the_verdict(seed_assistant):
+    part = "The audits are not consistent with what reporters found [1] [3]."
+    assert _meeting_of(part, seed_assistant).meeting.outcome == "no_direct_engagement"
+
+
+def test_a_bold_outcome_opening_the_part_is_read(seed_assistant):
+    part = "**Disputed**: we respect human rights [1], while reporters found forced overtime [3]."
+    assert _meeting_of(part, seed_assistant).meeting.outcome == "disputed"

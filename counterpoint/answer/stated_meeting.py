@@ -17,7 +17,8 @@ from dataclasses import dataclass
 from counterpoint.models import CheckedSentence, Meeting, Passage
 
 _HEADING = re.compile(r"^[#*\s]*where they meet[*:\s]*", re.IGNORECASE | re.MULTILINE)
-_OUTCOME = re.compile(r"\b(disputed|consistent|no direct engagement)\b", re.IGNORECASE)
+# The outcome opens the part: "not consistent with" later in a sentence is no verdict.
+_OUTCOME = re.compile(r"^\W*(disputed|consistent|no direct engagement)\b", re.IGNORECASE)
 OUTCOMES = {
     "disputed": "disputed",
     "consistent": "consistent",
