@@ -12,6 +12,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from counterpoint.models import Passage
 
 SAY = (
     r"(?:says|said|states|stated|tells|told|claims|claimed|responded|replied|writes|wrote|"
@@ -49,6 +53,12 @@ def company_names(publishers: Iterable[str], critic_titles: Iterable[str]) -> se
     titles = " ".join(critic_titles)
     named = {w for w in own if re.search(rf"\b{re.escape(w)}\b", titles)}
     return named or own
+
+
+def names_in(passages: dict[str, list[Passage]]) -> set[str]:
+    """The company's names as the retrieved passages give them: their publishers and titles."""
+    company, critic = passages.get("company", []), passages.get("critic", [])
+    return company_names([f"{p.publisher} {p.title}" for p in company], [p.title for p in critic])
 
 
 def voice_spans(text: str, names: set[str]) -> list[tuple[int, int]]:

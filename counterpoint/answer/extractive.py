@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Protocol
 from counterpoint.answer.citations import CitationList, Sentence, sentences
 from counterpoint.answer.meeting import Verdict, judge
 from counterpoint.answer.relevance import RelevanceScorer, Scored
-from counterpoint.attribution import company_names, is_company_voice, voice_spans
+from counterpoint.attribution import is_company_voice, names_in, voice_spans
 from counterpoint.models import Answer, Meeting, Passage, SideFindings
 
 if TYPE_CHECKING:
@@ -86,8 +86,7 @@ class ExtractiveAnswerer:
         if insufficient:
             body = NO_EVIDENCE
         else:
-            names = self.evidence(passages).names
-            verdict = judge(*_judged(chosen, ranked), names)
+            verdict = judge(*_judged(chosen, ranked), names_in(passages))
             parts = [
                 _company_part(chosen.get("company", []), chosen.get(QUOTED, []), citations),
                 _side_part("critic", chosen.get("critic", []), citations),
@@ -111,10 +110,7 @@ class ExtractiveAnswerer:
 
     def evidence(self, passages: dict[str, list[Passage]]) -> Evidence:
         """The quotable sentences of each side, the critics' quotations of the company apart."""
-        company, critic = passages.get("company", []), passages.get("critic", [])
-        names = company_names(
-            [f"{p.publisher} {p.title}" for p in company], [p.title for p in critic]
-        )
+        names = names_in(passages)
         candidates: dict[str, list[Sentence]] = {"company": [], "critic": [], QUOTED: []}
         for side, found in passages.items():
             for passage in found:

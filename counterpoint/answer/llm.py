@@ -12,7 +12,7 @@ from counterpoint.answer.budget import count_tokens, fit_passages, passages_to_f
 from counterpoint.answer.prompts import load_prompt, render
 from counterpoint.answer.stated_meeting import stated_meeting
 from counterpoint.answer.verification import verify
-from counterpoint.attribution import company_names, voice_spans
+from counterpoint.attribution import names_in, voice_spans
 from counterpoint.llm import ChatModel
 from counterpoint.models import Answer, Passage, SideFindings
 
@@ -41,7 +41,7 @@ class LLMAnswerer:
 
     def stream(self, question: str, passages: dict[str, list[Passage]]) -> Iterator[str | Answer]:
         """Yield text pieces as the model writes them, then the verified `Answer`."""
-        names = _names(passages)
+        names = names_in(passages)
         render = partial(_render_one, names=names)
         fitted = fit_passages(passages, self._passage_budget(question), render)
         numbered = _number(fitted)
@@ -123,11 +123,6 @@ def build_prompt(
 def _number(fitted: dict[str, list[Passage]]) -> dict[int, Passage]:
     ordered = [p for side in ("company", "critic") for p in fitted.get(side, [])]
     return {n: passage for n, passage in enumerate(ordered, 1)}
-
-
-def _names(passages: dict[str, list[Passage]]) -> set[str]:
-    company, critic = passages.get("company", []), passages.get("critic", [])
-    return company_names([f"{p.publisher} {p.title}" for p in company], [p.title for p in critic])
 
 
 def _render_one(passage: Passage, n: int = 0, names: set[str] | None = None) -> str:
