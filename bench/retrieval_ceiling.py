@@ -116,7 +116,9 @@ def ceiling(asked: list[Asked]) -> list[str]:
 
 
 def rrf(rankings: list[Ranking], weights: tuple[float, ...] = (1.0, 1.0)) -> dict[str, float]:
-    """Reciprocal-rank fusion with a weight per ranking (counterpoint.fusion's constant)."""
+    """Reciprocal-rank fusion with a weight per ranking (counterpoint.fusion's constant). The
+    weighted twin of `counterpoint.fusion.fuse`, which takes no weights and node lists; with
+    weights 1 and 1 it ranks as `fuse` does (the first line of the table shows it)."""
     from counterpoint.fusion import RRF_K
 
     scores: dict[str, float] = defaultdict(float)

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from counterpoint.answer.budget import count_tokens, fit_passages, passages_to_fetch
 from counterpoint.answer.prompts import load_prompt, render
-from counterpoint.answer.stated_meeting import stated_meeting
+from counterpoint.answer.stated_meeting import StatedMeeting, stated_meeting
 from counterpoint.answer.verification import verify
 from counterpoint.attribution import names_in, voice_spans
 from counterpoint.llm import ChatModel
@@ -84,17 +84,22 @@ class LLMAnswerer:
             for side in ("company", "critic")
         }
         insufficient = NO_EVIDENCE_MARK in text or not verdict.citations
-        stated = stated_meeting(verdict.text, verdict.sentences, numbered)
+        # No evidence, no verdict: the meeting part is read only when there is an answer.
+        stated = (
+            StatedMeeting(None, verdict.text)
+            if insufficient
+            else stated_meeting(verdict.text, verdict.sentences, numbered)
+        )
         return Answer(
             question=question,
             mode=self.name,
-            answer=(verdict.text if insufficient else stated.text).strip(),
+            answer=stated.text.strip(),
             sides=sides,
             citations=verdict.citations,
             insufficient_evidence=insufficient,
             timings_ms={},
             sentences=verdict.sentences,
-            meeting=None if insufficient else stated.meeting,
+            meeting=stated.meeting,
         )
 
 

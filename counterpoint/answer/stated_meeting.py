@@ -19,11 +19,6 @@ from counterpoint.models import CheckedSentence, Meeting, Passage
 _HEADING = re.compile(r"^[#*\s]*where they meet[*:\s]*", re.IGNORECASE | re.MULTILINE)
 # The outcome opens the part: "not consistent with" later in a sentence is no verdict.
 _OUTCOME = re.compile(r"^\W*(disputed|consistent|no direct engagement)\b", re.IGNORECASE)
-OUTCOMES = {
-    "disputed": "disputed",
-    "consistent": "consistent",
-    "no direct engagement": "no_direct_engagement",
-}
 NOT_SHOWN = " ⚠️ *not shown: no company and critic passage cited here bear it out*"
 
 
@@ -47,7 +42,7 @@ def stated_meeting(
     pair = {side: _first_cited(mine, numbered, side) for side in ("company", "critic")}
     confidence = round(sum(c.supported for c in mine) / len(mine), 2) if mine else 0.0
     said = _OUTCOME.search(part)
-    outcome = OUTCOMES[said.group(1).lower()] if said else "no_direct_engagement"
+    outcome = said.group(1).lower().replace(" ", "_") if said else "no_direct_engagement"
     reason = "the outcome the answer states, its cited pair checked against the passages"
     if outcome != "no_direct_engagement" and None in pair.values():
         start = heading.end() + said.end()

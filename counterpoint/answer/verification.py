@@ -106,9 +106,11 @@ def cited_parts(claim: str) -> dict[int, str]:
     parts: dict[int, str] = {}
     start = 0
     for match in _MARKER.finditer(claim):
-        words = claim[start : match.start()]
-        n = int(match.group(1))
-        parts[n] = parts.get(n, "") + " " + words if len(terms(words)) >= MIN_PART_TERMS else claim
+        own, n = claim[start : match.start()], int(match.group(1))
+        if len(terms(own)) >= MIN_PART_TERMS:
+            parts[n] = f"{parts.get(n, '')} {own}"  # a marker used twice cites both stretches
+        else:
+            parts[n] = claim
         start = match.end()
     return {n: part.strip() for n, part in parts.items()}
 
