@@ -11,11 +11,8 @@ and which adds nothing of the critic's own (no "but", "despite", ...).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    from counterpoint.models import Passage
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Protocol
 
 SAY = (
     r"(?:says|said|states|stated|tells|told|claims|claimed|responded|replied|writes|wrote|"
@@ -55,7 +52,15 @@ def company_names(publishers: Iterable[str], critic_titles: Iterable[str]) -> se
     return named or own
 
 
-def names_in(passages: dict[str, list[Passage]]) -> set[str]:
+class Published(Protocol):
+    """What names the company in a retrieved passage (a `models.Passage`, which this layer may
+    not import)."""
+
+    publisher: str
+    title: str
+
+
+def names_in(passages: Mapping[str, Sequence[Published]]) -> set[str]:
     """The company's names as the retrieved passages give them: their publishers and titles."""
     company, critic = passages.get("company", []), passages.get("critic", [])
     return company_names([f"{p.publisher} {p.title}" for p in company], [p.title for p in critic])
