@@ -271,3 +271,15 @@ def test_the_page_hides_deploy_and_themes_streamlit_in_the_sides_colours():
     theme = config["theme"]
     names = {"company": "blueColor", "critic": "orangeColor", "both": "violetColor"}
     assert {side: theme[name] for side, name in names.items()} == SIDE_COLOURS
+
+
+def test_the_companys_words_quoted_by_a_critic_are_labelled_company_in_the_chat():
+    from counterpoint.models import Citation
+    from ui.chat import with_markers
+    from ui.evidence import citation_label
+
+    quoted = Citation(n=2, side="critic", doc_id="ipvm", title="IPVM Article", page=None,
+                      chunk_id="c", quote="We respect human rights.", supported=True,
+                      quoted_by="IPVM")  # fmt: skip
+    assert citation_label(quoted).startswith("[2] COMPANY · as quoted by IPVM · IPVM Article")
+    assert ":blue-badge[2]" in with_markers("It says so [2].", [quoted])  # the company's colour

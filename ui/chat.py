@@ -170,7 +170,9 @@ def show_answer(index: int, answer: Answer, assistant) -> None:  # noqa: ANN001
             st.markdown(with_markers(body, answer.citations))
     st.caption(_footer(answer))
     if answer.citations:
-        st.markdown(f"**Evidence** · {len(answer.citations)} quotes, each opens onto its passage")
+        count = len(answer.citations)
+        quotes = "1 quote, which opens" if count == 1 else f"{count} quotes, each opens"
+        st.markdown(f"**Evidence** · {quotes} onto its passage")
     for c in answer.citations:
         with st.expander(citation_label(c), key=f"cite-{index}-{c.n}"):
             show_citation(assistant, c, f"cite-{index}-{c.n}")
@@ -203,7 +205,8 @@ def with_markers(body: str, citations: list[Citation]) -> str:
             return found.group(0)
         if not c.supported:
             return f":red-badge[⚠ {c.n} unverified]"
-        return f":{SIDE_LOOK.get(c.side, SIDE_LOOK['both'])[0]}-badge[{c.n}]"
+        side = "company" if c.quoted_by else c.side  # the company's words, whoever quotes them
+        return f":{SIDE_LOOK.get(side, SIDE_LOOK['both'])[0]}-badge[{c.n}]"
 
     # Document text shows as written; only our own `[n]` markers (outside quotes) become badges.
     safe = answer_markdown(body, [c.quote for c in citations])

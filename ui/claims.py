@@ -282,9 +282,12 @@ def _evidence(quotes: list[EvidenceQuote], heading: str) -> None:
         page = f"p. {quote.page}" if quote.page else "no page numbers"
         cues = f" · contrast: {md_escape(', '.join(quote.contrast))}" if quote.contrast else ""
         check = "" if quote.supported else " · :red[UNVERIFIED]"
+        # A critic quoting (or restating) the company: the company's words, the critic's page.
+        quoted = quote.side == "critic" and quote.restates
+        source = f"as quoted by {quote.title}" if quoted else quote.title
         lines.append(
-            f"- {badge(quote.side)} “{md_escape(quote.quote)}”  \n"
-            f"  :gray[{md_escape(quote.title)} · {page} · similarity {quote.similarity:.2f}"
+            f"- {badge('company' if quoted else quote.side)} “{md_escape(quote.quote)}”  \n"
+            f"  :gray[{md_escape(source)} · {page} · similarity {quote.similarity:.2f}"
             f"{cues}]{check}"
         )
     st.markdown("\n".join(lines))
