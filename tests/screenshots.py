@@ -41,6 +41,7 @@ def keep(taken: Path, name: str) -> bool:
         return False
     shutil.copy(taken, target)
     text = README.read_text(encoding="utf-8")
+    assert STAMP.search(text), "the README no longer says when its screenshots were taken"
     today = datetime.now(UTC).strftime("%Y-%m-%d")
     README.write_text(STAMP.sub(rf"\g<1>{today}", text), encoding="utf-8")
     return True

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.screenshots import keep
+from tests.screenshots import README, STAMP, keep
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = Path("/usr/bin/chromium")
@@ -253,3 +253,9 @@ def open_the_claims_tab(page, tmp_path: Path) -> None:  # noqa: ANN001
     to_the_top(page)
     page.screenshot(path=str(tmp_path / "claims.png"))
     keep(tmp_path / "claims.png", "claims.png")
+
+
+def test_the_readme_is_short_and_says_when_its_screenshots_were_taken():
+    text = README.read_text(encoding="utf-8")
+    assert len(text.encode()) < 10_000  # figures and rule details live in docs/ and bench/
+    assert STAMP.search(text) and "](docs/screenshot.png)" in text
