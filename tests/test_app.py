@@ -348,3 +348,20 @@ def test_a_new_conversation_keeps_the_old_one_reachable(seed_app):
     assert [t.question for t in seed_app.session_state["turns"]] == [QUESTION]
     again = [b.label for b in seed_app.sidebar.button if b.key and b.key.startswith("reopen-")]
     assert again == ["What do critics say about Xinjiang? · 1 question"]  # swapped, not lost
+
+
+def test_the_page_shell_is_drawn_before_the_index_opens(tmp_path, monkeypatch):
+    from counterpoint.errors import StoreError
+    from ui import loading
+
+    def unreachable(*args: object) -> None:
+        raise StoreError("the store is unreachable")
+
+    use_index(monkeypatch, tmp_path / "index")
+    monkeypatch.setattr(loading, "load_workspace", unreachable)
+    at = AppTest.from_file(APP, default_timeout=120).run()
+    assert not at.exception
+    assert len(at.tabs) == 5 and "Counterpoint" in at.sidebar.markdown[0].value
+    starters = [b for b in at.tabs[0].button if b.key and b.key.startswith("starter-")]
+    assert len(starters) == 5  # drawn before the store was asked for anything
+    assert "the store is unreachable" in at.tabs[0].error[0].value  # in the tab, not above it
