@@ -62,6 +62,10 @@ def app_url(request, tmp_path_factory) -> Iterator[str]:
     """The app served headless over a private copy of the seed index."""
     need_chromium()
     seed_assistant = request.getfixturevalue("seed_assistant")  # only once chromium is there
+    # Built once for the whole test run (the Claims tests read the same cache). The page has
+    # not built it, so the brief's first download asks the engine for it: a file read here, the
+    # same call that builds it on a fresh index.
+    seed_assistant.matrix()
     data_dir = tmp_path_factory.mktemp("browser") / "index"
     shutil.copytree(seed_assistant.settings.data_dir, data_dir)
     with serve(data_dir) as url:
@@ -234,6 +238,10 @@ def ask_and_read_a_citation(page, tmp_path: Path) -> None:  # noqa: ANN001
 def export_the_brief_without_opening_claims(page) -> None:  # noqa: ANN001
     """The brief holds the claims matrix though the Claims tab was never opened (its first
     download builds it)."""
+    from playwright.sync_api import expect
+
+    sidebar = page.get_by_test_id("stSidebar")
+    expect(sidebar.get_by_text("The first download also builds the claims matrix")).to_be_visible()
     with page.expect_download(timeout=300_000) as download:
         page.get_by_role("button", name="Markdown brief").click()
     brief = Path(download.value.path()).read_text(encoding="utf-8")
