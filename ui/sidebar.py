@@ -141,7 +141,7 @@ def show_export(assistant, answers: list[Answer], documents: dict | None = None)
     if answers and extras and extras["matrix"] is None:
         st.caption(
             "The first download also builds the claims matrix for the brief (about half a "
-            "minute): its button spins until the file is ready."
+            "minute offline, longer with an LLM): its button spins until the file is ready."
         )
 
 
