@@ -1,16 +1,17 @@
 """Counterpoint's workspace: ask, compare the two sides, manage the corpus, export the brief.
 
 UI only: every answer, passage and document comes from `counterpoint.assistant.Assistant`;
-the page's parts live in `ui/`.
+the page's parts live in `ui/`. The shell (sidebar, tabs, starter cards) is drawn first; the
+store, the embedder and the index load after it, each behind its own progress message.
 """
 
 from __future__ import annotations
 
 import streamlit as st
 
-from counterpoint.config import Settings, get_settings, offline_environment
+from counterpoint.config import get_settings, offline_environment
 from counterpoint.errors import CounterpointError
-from ui import cases, chat, claims, compare, corpus, sidebar, timeline
+from ui import cases, chat, claims, compare, conversation, corpus, loading, sidebar, timeline
 from ui.style import inject_css
 
 TABS = [
@@ -22,69 +23,65 @@ TABS = [
 ]
 
 
-@st.cache_resource(show_spinner="Loading the embedder...")
-def load_workspace(_settings: Settings, key: str):  # noqa: ANN201 - an Assistant on no case yet
-    """One per configuration and server process: the store's client and the embedder, which
-    every case's assistant shares."""
-    from counterpoint.assistant import Assistant
-
-    workspace = Assistant(_settings, notify=lambda message: None)
-    workspace.embedder  # noqa: B018 - load it now, once
-    return workspace
-
-
-@st.cache_resource(show_spinner="Opening the case...")
-def load_case(_workspace, key: str, case_id: str | None):  # noqa: ANN001, ANN201 - an Assistant
-    """One assistant per case: its index opens once (the bundled case is built on first use)."""
-    assistant = _workspace.for_case(case_id)
-    if assistant.store.count() == 0 and assistant.corpus_case() != assistant.case:
-        return assistant  # a new, empty case: its documents are added on the Corpus tab
-    assistant.ensure_index()
-    # One offline answer now loads what the first question would otherwise wait for: the
-    # embedder's first pass, both sides' BM25 indexes, the sentence tokenizer.
-    assistant.ask("What does the company say about its policies?", mode="extractive")
-    return assistant
-
-
-def open_assistant():  # noqa: ANN201 - an Assistant
-    """The cached assistant of the case picked in the sidebar, or a message and a stopped page."""
+def open_assistant(picker_slot, intro):  # noqa: ANN001, ANN201 - containers; (Assistant, Assistant)
+    """The workspace and the cached assistant of the case picked in the sidebar, or a message
+    and a stopped page. Called inside the Ask tab, where the loading messages show."""
     offline_environment()
     try:
         settings = get_settings()
         key = settings.model_dump_json()
-        workspace = load_workspace(settings, key)
-        with st.sidebar:
+        workspace = loading.load_workspace(settings, key)
+        with picker_slot:
             case_id = cases.pick_case(workspace)
-        chat.use_case(case_id or "")
-        return workspace, load_case(workspace, key, case_id)
+        conversation.use_case(case_id or "")
+        if conversation.turns():
+            intro.empty()  # this case's conversation has begun: no starter cards
+        return workspace, loading.load_case(workspace, key, case_id)
     except CounterpointError as exc:
         st.error(f"Cannot open the index: {exc}", icon=":material/error:")
         st.stop()
 
 
 def main() -> None:
-    """The page, top to bottom."""
+    """The page, top to bottom: the shell first, then what needs the index."""
     st.set_page_config(page_title="Counterpoint", page_icon=":material/balance:", layout="wide")
     inject_css()
-    workspace, assistant = open_assistant()
-    documents = assistant.store.documents()
     with st.sidebar:
-        sidebar.show_status(assistant, documents)
-        filters = sidebar.show_filters(documents, assistant.settings.top_k)
-        export_slot = st.container()  # filled last, so the brief includes this run's answer
-        if st.button("New conversation", icon=":material/restart_alt:", width="stretch"):
-            chat.reset()
+        sidebar.show_header()
+        picker, status, history, filters_slot, export = (st.container() for _ in range(5))
     question = st.chat_input("Ask about the company, e.g. Is it exposed to sanctions?")
     question = question or st.session_state.pop("pending", None)
-    # on_change="rerun", so that the matrix is built only when its tab is opened
-    ask_tab, compare_tab, corpus_tab, claims_tab, timeline_tab = st.tabs(
-        TABS, key="tab", on_change="rerun"
-    )
+    # on_change="rerun": a tab's work (retrieval, the matrix) is done only when it is opened
+    tabs = st.tabs(TABS, key="tab", on_change="rerun")
+    with tabs[0]:
+        intro = st.empty()  # replaced at once when a question arrives, not left greyed out
+        if not conversation.turns() and not question:
+            with intro.container():
+                chat.show_starters()
+        workspace, assistant = open_assistant(picker, intro)
+    documents = assistant.store.documents()
+    with status:
+        sidebar.show_status(assistant, documents)
+    with filters_slot:
+        filters = sidebar.show_filters(documents, assistant.settings.top_k)
+    show_tabs(tabs, workspace, assistant, documents, filters, question)
+    with history:
+        sidebar.show_conversations()  # after the chat: the starters follow its first question
+    with export:
+        sidebar.show_export(assistant, conversation.turns(), documents)
+    if not question:  # a question warms everything up by itself
+        loading.warm_up(assistant, assistant.settings.model_dump_json(), assistant.case.id)
+
+
+def show_tabs(tabs, workspace, assistant, documents, filters, question) -> None:  # noqa: ANN001, PLR0913
+    """The five tabs' content; the Compare, Claims and Timeline tabs only when open."""
+    ask_tab, compare_tab, corpus_tab, claims_tab, timeline_tab = tabs
     with ask_tab:
         chat.show_chat(assistant, question)
     with compare_tab:
-        latest = question or (chat.turns()[-1].question if chat.turns() else None)
-        compare.show_compare(assistant, latest, filters)
+        if compare_tab.open:
+            turns = conversation.turns()
+            compare.show_compare(assistant, turns[-1].question if turns else None, filters)
     with corpus_tab:
         corpus.show_corpus(assistant, documents, filters)
         cases.new_case_form(workspace)
@@ -94,8 +91,6 @@ def main() -> None:
     with timeline_tab:
         if timeline_tab.open:
             timeline.show_timeline(assistant, documents)
-    with export_slot:
-        sidebar.show_export(assistant, chat.turns(), documents)
 
 
 main()

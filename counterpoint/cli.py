@@ -101,7 +101,9 @@ def _finish_ask(answer, streamed: str) -> None:  # noqa: ANN001 - a counterpoint
     for c in answer.citations:
         page = f"p. {c.page}" if c.page else "no page"
         flag = "" if c.supported else "  [UNVERIFIED]"
-        print(f"[{c.n}] {c.side} · {c.title} · {page} · chunk {c.chunk_id}{flag}")
+        # The company's words in a critic's document are the company's, cited to the critic.
+        voice = f"company, as quoted by {c.quoted_by}" if c.quoted_by else c.side
+        print(f"[{c.n}] {voice} · {c.title} · {page} · chunk {c.chunk_id}{flag}")
 
 
 def _eval(assistant, args: argparse.Namespace) -> int:  # noqa: ANN001

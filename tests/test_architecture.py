@@ -24,6 +24,7 @@ CORE = {
     "counterpoint.text": 2,
     "counterpoint.markup": 2,
     "counterpoint.attribution": 2,
+    "counterpoint.minilm": 2,
     "counterpoint.questions": 1,
     "counterpoint.embedding": 3,
     "counterpoint.chroma": 3,

@@ -302,4 +302,102 @@ def test_a_quote_of_the_companys_words_in_a_critic_document_says_whose_words_the
         quoted_by="Watch",
     )
     line = citation_line(cited)
-    assert line.startswith("[3] CRITIC · company's words as quoted by Watch · Watch Article")
+    assert line.startswith("[3] COMPANY · as quoted by Watch · Watch Article")
+
+
+# No gaps: no heading over nothing, counts in the right number, the page's order ---------------
+
+
+@pytest.fixture
+def abstention() -> Answer:
+    """An answer with no evidence on either side, as the extractive answerer words it."""
+    return Answer(
+        question="What is the boiling point of water on Mars?",
+        mode="extractive",
+        answer="Neither the company's documents nor the critics' address this question, so "
+        "there is no answer to give from this corpus.",
+        sides={"company": SideFindings(found=False, citations=[]),
+               "critic": SideFindings(found=False, citations=[])},
+        citations=[],
+        insufficient_evidence=True,
+        timings_ms={},
+    )  # fmt: skip
+
+
+def empty_markdown_headings(text: str) -> list[str]:
+    """Headings followed by a heading of the same or a higher level, or by nothing."""
+    lines = [line for line in text.splitlines() if line.strip()]
+    found = []
+    for index, line in enumerate(lines):
+        if not line.startswith("#"):
+            continue
+        level = len(line) - len(line.lstrip("#"))
+        after = lines[index + 1] if index + 1 < len(lines) else "#"
+        if after.startswith("#") and len(after) - len(after.lstrip("#")) <= level:
+            found.append(line)
+    return found
+
+
+def empty_word_headings(data: bytes) -> list[str]:
+    from docx import Document
+
+    paragraphs = [p for p in Document(io.BytesIO(data)).paragraphs if p.text.strip()]
+    levels = [
+        int(p.style.name.split()[-1]) if p.style.name.startswith("Heading") else None
+        for p in paragraphs
+    ]
+    levels.append(0)  # the end of the document closes every heading
+    return [
+        p.text
+        for p, level, after in zip(paragraphs, levels, levels[1:], strict=False)
+        if level is not None and after is not None and after <= level
+    ]
+
+
+def test_an_abstention_leaves_no_empty_heading_in_any_format(abstention):
+    from pypdf import PdfReader
+
+    brief = Brief([abstention], [], datetime(2026, 1, 1, tzinfo=UTC))
+    markdown = to_markdown(brief)
+    assert empty_markdown_headings(markdown) == []
+    assert "### Evidence" not in markdown and "No document is cited" in markdown
+    assert empty_word_headings(to_docx(brief)) == []
+    pdf = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(to_pdf(brief))).pages)
+    assert "Evidence" not in pdf and "No document is cited" in pdf
+
+
+def test_a_full_brief_has_no_empty_heading_either(brief_with_matrix):
+    assert empty_markdown_headings(to_markdown(brief_with_matrix)) == []
+    assert empty_word_headings(to_docx(brief_with_matrix)) == []
+
+
+def test_counts_of_one_are_singular(brief_with_matrix):
+    one = Brief(brief_with_matrix.answers, brief_with_matrix.sources[:1],
+                brief_with_matrix.exported_at, "extractive",
+                brief_with_matrix.timeline.model_copy(
+                    update={"events": brief_with_matrix.timeline.events[:1]}),
+                brief_with_matrix.matrix.model_copy(
+                    update={"claims": brief_with_matrix.matrix.claims[:1]}))  # fmt: skip
+    text = to_markdown(one)
+    assert "· 1 question · 1 source" in text
+    assert "1 dated point," in text
+    assert "1 company claim: 1 contested" in text and "1 critic allegation: 1 unaddressed" in text
+    assert "· 2 questions" not in text and "1 questions" not in text
+
+
+def test_the_brief_lists_the_contested_claims_in_the_claims_tabs_order(brief_with_matrix):
+    from counterpoint.matrix.triage import triage
+    from ui.claims import in_page_order
+
+    matrix = brief_with_matrix.matrix
+    surer = matrix.claims[0].model_copy(deep=True)
+    surer.claim.text, surer.confidence = "We pay every worker a living wage.", 0.86
+    stored = matrix.model_copy(update={"claims": [*matrix.claims, surer]})  # not page order
+    ordered = in_page_order(stored)
+    page = [row.claim.text for row in triage(stored).contested]
+    assert page[0] == surer.claim.text
+    text = to_markdown(Brief(brief_with_matrix.answers, [], brief_with_matrix.exported_at,
+                             matrix=ordered))  # fmt: skip
+    section = text[text.index("### Contested claims") :]
+    positions = [section.index(claim) for claim in page]
+    assert positions == sorted(positions)

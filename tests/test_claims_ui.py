@@ -189,3 +189,18 @@ def test_the_claims_tab_opens_on_the_contested_claims_of_the_bundled_corpus(seed
     assert first < shown.index(titles[1])
     assert shown.index("Smart Call Center") > shown.index("Claims critics never touch")
     assert "confidence 1.00" not in shown
+
+
+def test_the_companys_words_quoted_by_a_critic_carry_the_company_badge():
+    matrix = hand_matrix()
+    own = matrix.claims[1].evidence[0]
+    quoted = own.model_copy(update={"quote": "Acme states that it audits all.", "restates": True})
+    matrix.claims[1].evidence.insert(0, quoted)
+    page = AppTest.from_function(matrix_page, args=(matrix.model_dump_json(),)).run()
+    evidence = next(md.value for md in page.markdown if "Acme states" in md.value)
+    lines = evidence.splitlines()
+    said = lines[next(i for i, line in enumerate(lines) if "Acme states" in line) :]
+    assert "COMPANY]" in said[0] and "CRITIC]" not in said[0]
+    assert "as quoted by Watch-Article" in said[1]
+    critics_own = next(line for line in lines if "only a tenth" in line)
+    assert "CRITIC]" in critics_own

@@ -10,6 +10,7 @@ import streamlit as st
 from counterpoint.errors import CounterpointError
 from counterpoint.markup import answer_markdown, md_escape
 from counterpoint.models import Answer, Citation
+from ui.conversation import turns
 from ui.evidence import citation_label, show_citation
 from ui.style import SIDE_LOOK, badge
 
@@ -46,41 +47,9 @@ _PART_HEADING = re.compile(
 )
 
 
-def turns() -> list[Answer]:
-    """The conversation so far (answers carry their own questions)."""
-    return st.session_state.setdefault("turns", [])
-
-
-_CONVERSATION = ("turns", "compare_cache", "passage_cache")
-
-
-def reset() -> None:
-    """Start a new conversation (the index and the filters stay as they are)."""
-    for key in _CONVERSATION:
-        st.session_state.pop(key, None)
-
-
-def use_case(case_id: str) -> None:
-    """Show `case_id`'s conversation: the one on screen is put aside under its own case and
-    the other case's comes back, so switching case never mixes them (nor their briefs)."""
-    current = st.session_state.get("conversation_case")
-    if current == case_id:
-        return
-    kept = st.session_state.setdefault("conversations", {})
-    if current is not None:
-        kept[current] = {key: st.session_state.pop(key, None) for key in _CONVERSATION}
-    for key, value in kept.pop(case_id, {}).items():
-        if value is not None:
-            st.session_state[key] = value
-    st.session_state["conversation_case"] = case_id
-
-
 def show_chat(assistant, question: str | None) -> None:  # noqa: ANN001 - an Assistant
-    """The Ask tab: starters for an empty conversation, the turns so far, then the new one."""
-    intro = st.empty()  # replaced at once when a question arrives, not left greyed out
-    if not turns() and not question:
-        with intro.container():
-            show_starters()
+    """The Ask tab's conversation: the turns so far, then the new one (the starter cards, for
+    an empty conversation, are drawn by the page before the index loads)."""
     for index, answer in enumerate(turns()):
         show_turn(index, answer, assistant)
     if question:
@@ -109,6 +78,22 @@ def show_starters() -> None:
                 on_click=st.session_state.__setitem__,
                 args=("pending", question),
             )
+
+
+def show_starter_list() -> None:
+    """The starter questions as a short list: the sidebar's, once the conversation has begun."""
+    st.markdown("**Starter questions**")
+    for number, (label, question) in enumerate(STARTERS.items()):
+        icon, name = label.split(" ", 1)
+        st.button(
+            name,
+            key=f"again-starter-{number}",
+            icon=icon,
+            help=question,
+            type="tertiary",
+            on_click=st.session_state.__setitem__,
+            args=("pending", question),
+        )
 
 
 def show_turn(index: int, answer: Answer, assistant) -> None:  # noqa: ANN001 - an Assistant
@@ -170,7 +155,9 @@ def show_answer(index: int, answer: Answer, assistant) -> None:  # noqa: ANN001
             st.markdown(with_markers(body, answer.citations))
     st.caption(_footer(answer))
     if answer.citations:
-        st.markdown(f"**Evidence** · {len(answer.citations)} quotes, each opens onto its passage")
+        count = len(answer.citations)
+        quotes = "1 quote, which opens" if count == 1 else f"{count} quotes, each opens"
+        st.markdown(f"**Evidence** · {quotes} onto its passage")
     for c in answer.citations:
         with st.expander(citation_label(c), key=f"cite-{index}-{c.n}"):
             show_citation(assistant, c, f"cite-{index}-{c.n}")
@@ -203,7 +190,8 @@ def with_markers(body: str, citations: list[Citation]) -> str:
             return found.group(0)
         if not c.supported:
             return f":red-badge[⚠ {c.n} unverified]"
-        return f":{SIDE_LOOK.get(c.side, SIDE_LOOK['both'])[0]}-badge[{c.n}]"
+        side = "company" if c.quoted_by else c.side  # the company's words, whoever quotes them
+        return f":{SIDE_LOOK.get(side, SIDE_LOOK['both'])[0]}-badge[{c.n}]"
 
     # Document text shows as written; only our own `[n]` markers (outside quotes) become badges.
     safe = answer_markdown(body, [c.quote for c in citations])

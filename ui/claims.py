@@ -23,7 +23,7 @@ from counterpoint.matrix.models import (
     Matrix,
     Statement,
 )
-from counterpoint.matrix.triage import Lead, Triage, triage
+from counterpoint.matrix.triage import Lead, Triage, allegation_order, claim_order, triage
 from ui.cache import index_key
 from ui.style import badge
 
@@ -59,6 +59,17 @@ def matrix_key(assistant, documents: dict[str, dict[str, Any]]) -> str:  # noqa:
 def built_matrix(assistant, documents: dict[str, dict[str, Any]]) -> Matrix | None:  # noqa: ANN001
     """The matrix if this session has built it already (the brief includes it), else None."""
     return st.session_state.get("matrices", {}).get(matrix_key(assistant, documents))
+
+
+def in_page_order(matrix: Matrix) -> Matrix:
+    """The matrix with its rows in this tab's order (contested claims surest first, the
+    allegations naming the company first): the brief lists them as the page does."""
+    return matrix.model_copy(
+        update={
+            "claims": sorted(matrix.claims, key=claim_order),
+            "allegations": sorted(matrix.allegations, key=allegation_order),
+        }
+    )
 
 
 def load_matrix(assistant, documents: dict[str, dict[str, Any]]) -> Matrix | None:  # noqa: ANN001
@@ -271,9 +282,12 @@ def _evidence(quotes: list[EvidenceQuote], heading: str) -> None:
         page = f"p. {quote.page}" if quote.page else "no page numbers"
         cues = f" · contrast: {md_escape(', '.join(quote.contrast))}" if quote.contrast else ""
         check = "" if quote.supported else " · :red[UNVERIFIED]"
+        # A critic quoting (or restating) the company: the company's words, the critic's page.
+        quoted = quote.side == "critic" and quote.restates
+        source = f"as quoted by {quote.title}" if quoted else quote.title
         lines.append(
-            f"- {badge(quote.side)} “{md_escape(quote.quote)}”  \n"
-            f"  :gray[{md_escape(quote.title)} · {page} · similarity {quote.similarity:.2f}"
+            f"- {badge('company' if quoted else quote.side)} “{md_escape(quote.quote)}”  \n"
+            f"  :gray[{md_escape(source)} · {page} · similarity {quote.similarity:.2f}"
             f"{cues}]{check}"
         )
     st.markdown("\n".join(lines))

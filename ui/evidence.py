@@ -23,11 +23,15 @@ def citation_label(c: Citation) -> str:
     words = c.quote.split()
     opening = " ".join(words[:7]) + ("…" if len(words) > 7 else "")
     title, opening = md_escape(c.title), md_escape(opening)
-    # The company's words inside a critic's document: cited to the critic, said by the company.
-    voice = (
-        f" · COMPANY'S WORDS AS QUOTED BY {md_escape(c.quoted_by.upper())}" if c.quoted_by else ""
-    )
-    return f"[{c.n}] {c.side.upper()}{voice} · {title} · {page}{flag} — “{opening}”"
+    return f"[{c.n}] {voice_words(c)} · {title} · {page}{flag} — “{opening}”"
+
+
+def voice_words(c: Citation) -> str:
+    """Whose words the quote is: the company's words inside a critic's document are COMPANY,
+    as quoted by that critic (the citation still points to the critic's document)."""
+    if c.quoted_by:
+        return f"COMPANY · as quoted by {md_escape(c.quoted_by)}"
+    return c.side.upper()
 
 
 def show_citation(assistant, c: Citation, key: str) -> None:  # noqa: ANN001 - an Assistant
@@ -36,7 +40,8 @@ def show_citation(assistant, c: Citation, key: str) -> None:  # noqa: ANN001 - a
     meta = context.meta if context else {}
     details = [meta.get("publisher"), meta.get("date"), _pages(c.page, meta.get("page_end"))]
     details += [f"section “{meta['section']}”" if meta.get("section") else None]
-    st.markdown(f"{badge(c.side)} **{md_escape(c.title)}**")
+    quoted = f" · the company's words as quoted by {md_escape(c.quoted_by)}" if c.quoted_by else ""
+    st.markdown(f"{badge('company' if c.quoted_by else c.side)} **{md_escape(c.title)}**{quoted}")
     facts = " · ".join(escaped(str(d)) for d in details if d)
     st.html(f'<div class="cp-meta">{facts} · passage <code>{escaped(c.chunk_id)}</code></div>')
     if not c.supported:

@@ -10,6 +10,7 @@ import streamlit as st
 
 from counterpoint.brief import Brief, make_brief, to_docx, to_markdown, to_pdf
 from counterpoint.models import Answer
+from ui import chat, conversation
 from ui.style import SIDE_NAMES, badge, escaped
 
 MAX_PASSAGES = 10
@@ -31,11 +32,15 @@ def answerer_name(settings) -> str:  # noqa: ANN001 - counterpoint Settings
     return f"LLM · {settings.llm_model}" if settings.llm_model else "LLM"
 
 
+def show_header() -> None:
+    """The product's name and what it does (drawn before anything is loaded)."""
+    st.markdown("### :material/balance: Counterpoint")
+    st.caption("Due diligence from both sides: the company's word against its critics', cited.")
+
+
 def show_status(assistant, documents: dict[str, dict[str, Any]]) -> None:  # noqa: ANN001
     """Which answerer and store are active, and what the corpus holds."""
     settings = assistant.settings
-    st.markdown("### :material/balance: Counterpoint")
-    st.caption("Due diligence from both sides: the company's word against its critics', cited.")
     store = (
         f"Chroma server {settings.chroma_host}:{settings.chroma_port}"
         if settings.store_kind == "server"
@@ -54,6 +59,32 @@ def show_status(assistant, documents: dict[str, dict[str, Any]]) -> None:  # noq
     cells = "".join(f"<tr><th>{k}</th><td>{escaped(v)}</td></tr>" for k, v in rows.items())
     st.html(f'<table class="cp-status">{cells}</table>')
     st.markdown(f"{badge('company')} {badge('critic')} {badge('both')}")
+
+
+def show_conversations() -> None:
+    """*New conversation*, which keeps the one on screen reachable; once the conversation has
+    begun, the starter questions; and the session's earlier conversations, to reopen."""
+    st.button(
+        "New conversation",
+        icon=":material/add_comment:",
+        width="stretch",
+        key="new-conversation",
+        on_click=conversation.new_conversation,
+        disabled=not conversation.turns(),
+        help="The conversation on screen stays under Earlier conversations until you leave.",
+    )
+    if conversation.turns():
+        chat.show_starter_list()
+    if earlier := conversation.earlier():
+        with st.expander(f"Earlier conversations · {len(earlier)}", icon=":material/history:"):
+            for index, past in enumerate(earlier):
+                st.button(
+                    past.title,
+                    key=f"reopen-{index}",
+                    type="tertiary",
+                    on_click=conversation.reopen,
+                    args=(index,),
+                )
 
 
 def show_filters(documents: dict[str, dict[str, Any]], default_k: int) -> Filters:
@@ -83,7 +114,8 @@ def show_filters(documents: dict[str, dict[str, Any]], default_k: int) -> Filter
 
 def show_export(assistant, answers: list[Answer], documents: dict | None = None) -> None:  # noqa: ANN001
     """Download the conversation as a brief; each file is made only when it is clicked. With
-    `documents`, the brief also holds the timeline and (once built) the claims matrix."""
+    `documents`, the brief also holds the timeline and the claims matrix (built on the first
+    download when this session has not built it yet)."""
     st.markdown("**Export the brief**")
     if not answers:
         st.caption("Ask a question first: the brief holds every answer with its sources.")
@@ -97,7 +129,7 @@ def show_export(assistant, answers: list[Answer], documents: dict | None = None)
     for label, suffix, mime, writer, icon in formats:
         st.download_button(
             f"{label} brief",
-            data=_deferred(assistant, list(answers), writer, extras),
+            data=deferred_brief(assistant, list(answers), writer, extras),
             file_name=name + suffix,
             mime=mime,
             icon=icon,
@@ -105,6 +137,11 @@ def show_export(assistant, answers: list[Answer], documents: dict | None = None)
             disabled=not answers,
             key=f"export{suffix}",
             width="stretch",
+        )
+    if answers and extras and extras["matrix"] is None:
+        st.caption(
+            "The first download also builds the claims matrix for the brief (about half a "
+            "minute offline, longer with an LLM): its button spins until the file is ready."
         )
 
 
@@ -124,34 +161,38 @@ def build_brief(assistant, answers: list[Answer], **extras: Any) -> Brief:  # no
 
 
 def _extras(assistant, documents: dict) -> dict[str, Any]:  # noqa: ANN001
-    # The timeline is quick and cached; the matrix is included only once the Claims tab has
-    # built it, so that an export never waits minutes for it.
+    # The timeline is quick and cached; the matrix is this session's when the Claims tab built
+    # it, else the download builds it (or reads the one saved on disk) when it is clicked.
     from ui.cache import index_key
     from ui.claims import built_matrix
     from ui.timeline import cached_timeline
 
     key = index_key(assistant, documents)
     matrix = built_matrix(assistant, documents)
-    note = "" if matrix else "Not included: open the Claims tab to build it, then export again."
-    return {"timeline": lambda: cached_timeline(assistant, key), "matrix": matrix, "note": note}
+    return {"timeline": lambda: cached_timeline(assistant, key), "matrix": matrix}
 
 
-def _saved_matrix(assistant):  # noqa: ANN001, ANN202 - a Matrix or None
+def _matrix_for_brief(assistant, matrix):  # noqa: ANN001, ANN202 - (Matrix or None, note)
+    """The matrix in the Claims tab's order, built now if need be; or None and why not."""
     from counterpoint.errors import CounterpointError
+    from ui.claims import in_page_order
 
     try:
-        return assistant.saved_matrix()
-    except CounterpointError:
-        return None  # the brief says the matrix is not included
+        matrix = matrix or assistant.matrix()  # a file read when built before
+    except CounterpointError as exc:
+        return None, f"Not included: the claims matrix could not be built ({exc})."
+    return in_page_order(matrix), ""
 
 
-def _deferred(assistant, answers: list[Answer], writer, extras: dict[str, Any]):  # noqa: ANN001, ANN202
+def deferred_brief(assistant, answers: list[Answer], writer, extras: dict[str, Any]):  # noqa: ANN001, ANN201
+    """What a download button calls when clicked (in a worker thread, outside the script run):
+    the brief in `writer`'s format; with `extras`, its timeline and claims matrix."""
+
     def make() -> bytes:
-        timeline = extras["timeline"]() if extras else None
-        matrix, note = extras.get("matrix"), extras.get("note", "")
-        if extras and matrix is None:
-            matrix = _saved_matrix(assistant)  # built earlier by the CLI or another session
-            note = "" if matrix else note
+        timeline, matrix, note = None, None, ""
+        if extras:
+            timeline = extras["timeline"]()
+            matrix, note = _matrix_for_brief(assistant, extras["matrix"])
         brief = build_brief(assistant, answers, timeline=timeline, matrix=matrix, matrix_note=note)
         return writer(brief)
 

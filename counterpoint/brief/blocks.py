@@ -7,6 +7,7 @@ import re
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
+from counterpoint.brief.model import counted
 from counterpoint.markup import answer_markdown, md_unescape
 
 if TYPE_CHECKING:
@@ -15,6 +16,7 @@ if TYPE_CHECKING:
     from counterpoint.models import Citation
 
 SIDE_LABELS = {"company": "COMPANY", "critic": "CRITIC"}
+NO_SOURCES = "No document is cited in these answers."
 HEADING_SIDES = {
     "What the company says": "company",
     "What critics say": "critic",
@@ -27,8 +29,8 @@ def citation_line(c: Citation) -> str:
     page = f"p. {c.page}" if c.page else "no page numbers"
     check = "verified verbatim" if c.supported else "UNVERIFIED: not found verbatim"
     side = SIDE_LABELS.get(c.side, c.side.upper())
-    if c.quoted_by:  # the company's words inside a critic's document
-        side += f" · company's words as quoted by {c.quoted_by}"
+    if c.quoted_by:  # the company's words inside a critic's document: the company's voice
+        side = f"COMPANY · as quoted by {c.quoted_by}"
     return f"[{c.n}] {side} · {c.title} · {page} · {check}"
 
 
@@ -110,8 +112,9 @@ def timeline_blocks(timeline: Timeline) -> list[Block]:
         ("h2", "Timeline", ""),
         (
             "meta",
-            f"{len(events)} dated points, oldest first. Each date comes from the corpus manifest "
-            "(publication or reporting period) or from a sentence of the document, as marked.",
+            f"{counted(len(events), 'dated point')}, oldest first. Each date comes from the "
+            "corpus manifest (publication or reporting period) or from a sentence of the "
+            "document, as marked.",
             "",
         ),
     ]
@@ -126,7 +129,8 @@ def timeline_blocks(timeline: Timeline) -> list[Block]:
 
 
 def matrix_blocks(matrix: Matrix) -> list[Block]:
-    """The unaddressed allegations and the contested claims, each with its evidence."""
+    """The unaddressed allegations and the contested claims, each with its evidence, in the
+    order the matrix gives them (the page's order: `ui.claims.in_page_order`)."""
     from counterpoint.matrix.models import THEME_TITLES
 
     counts = {r: sum(1 for row in matrix.claims if row.relation == r) for r in RELATION_WORDS}
@@ -137,10 +141,10 @@ def matrix_blocks(matrix: Matrix) -> list[Block]:
         (
             "meta",
             f"Every label is machine-made ({matrix.mode}), with a confidence and the quotes it "
-            f"rests on. {len(matrix.claims)} company claims: {counts['contested']} contested, "
-            f"{counts['corroborated']} corroborated, {counts['not_addressed']} not addressed by "
-            f"critics. {len(matrix.allegations)} critic allegations: {len(open_ones)} unaddressed "
-            "by the company.",
+            f"rests on. {counted(len(matrix.claims), 'company claim')}: {counts['contested']} "
+            f"contested, {counts['corroborated']} corroborated, {counts['not_addressed']} not "
+            f"addressed by critics. {counted(len(matrix.allegations), 'critic allegation')}: "
+            f"{len(open_ones)} unaddressed by the company.",
             "",
         ),
     ]

@@ -6,6 +6,7 @@ import io
 from typing import TYPE_CHECKING, Any
 
 from counterpoint.brief.blocks import (
+    NO_SOURCES,
     answer_blocks,
     citation_line,
     extra_blocks,
@@ -34,13 +35,16 @@ def to_docx(brief: Brief) -> bytes:
             doc.add_paragraph(notice, style="Intense Quote")
         for kind, value in answer_blocks(answer.answer, [c.quote for c in answer.citations]):
             _docx_block(doc, kind, value)
-        doc.add_heading("Evidence", level=3)
+        if answer.citations:  # an abstention quotes nothing: no heading over nothing
+            doc.add_heading("Evidence", level=3)
         for c in answer.citations:
             doc.add_paragraph(citation_line(c)).runs[0].bold = True
             doc.add_paragraph(f"“{c.quote}”", style="Quote")
     for kind, text, _side in extra_blocks(brief):
         _docx_extra(doc, kind, text)
     doc.add_heading("Sources", level=1)
+    if not brief.sources:
+        doc.add_paragraph(NO_SOURCES)
     for s in brief.sources:
         doc.add_paragraph(f"{s.doc_id}: {source_line(s)}", style="List Bullet")
         run = doc.add_paragraph().add_run(f"SHA-256: {s.sha256 or 'file not available'}")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from counterpoint.brief.blocks import Block, citation_line, extra_blocks, source_line
+from counterpoint.brief.blocks import NO_SOURCES, Block, citation_line, extra_blocks, source_line
 from counterpoint.markup import answer_markdown, md_escape
 
 if TYPE_CHECKING:
@@ -23,12 +23,18 @@ def to_markdown(brief: Brief) -> str:
         if notice := getattr(answer, "notice", None):
             out += [f"> {md_escape(notice)}", ""]
         quotes = [c.quote for c in answer.citations]
-        out += [answer_markdown(answer.answer, quotes), "", "### Evidence", ""]
+        out += [answer_markdown(answer.answer, quotes)]
+        if answer.citations:  # an abstention quotes nothing: no Evidence heading over nothing
+            out += ["", "### Evidence", ""]
         for c in answer.citations:
-            titled = c.model_copy(update={"title": md_escape(c.title)})
+            titled = c.model_copy(
+                update={"title": md_escape(c.title), "quoted_by": md_escape(c.quoted_by)}
+            )
             out += [f"- {citation_line(titled)}", f"  > {md_escape(c.quote)}"]
     out += _markdown_sections(extra_blocks(brief))
     out += ["", "## Sources", ""]
+    if not brief.sources:
+        out.append(NO_SOURCES)
     for s in brief.sources:
         digest = f"`{s.sha256}`" if s.sha256 else "file not available"
         out += [f"- **{md_escape(s.doc_id)}**: {md_escape(source_line(s))}", f"  SHA-256: {digest}"]

@@ -17,6 +17,11 @@ if TYPE_CHECKING:
     from counterpoint.models import Answer
 
 
+def counted(number: int, noun: str, plural: str = "") -> str:
+    """`1 question`, `2 questions`: a count with its noun in the right number."""
+    return f"{number:,} {noun if number == 1 else plural or noun + 's'}"
+
+
 @dataclass(frozen=True)
 class Source:
     """One document cited in the brief."""
@@ -52,5 +57,5 @@ class Brief:
         """The line under the title: when, how, how much."""
         return (
             f"Exported {self.stamp} by Counterpoint · answerer: {self.answerer} · "
-            f"{len(self.answers)} questions · {len(self.sources)} sources"
+            f"{counted(len(self.answers), 'question')} · {counted(len(self.sources), 'source')}"
         )

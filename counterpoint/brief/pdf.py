@@ -6,6 +6,7 @@ import io
 from typing import TYPE_CHECKING, Any
 
 from counterpoint.brief.blocks import (
+    NO_SOURCES,
     answer_blocks,
     citation_line,
     extra_blocks,
@@ -51,15 +52,18 @@ def _pdf_story(brief: Brief, width: float) -> list[Any]:
             _pdf_block(kind, value, st, width)
             for kind, value in answer_blocks(answer.answer, quotes)
         ]
-        story.append(Paragraph("Evidence", st["Heading4"]))
+        if answer.citations:  # an abstention quotes nothing: no heading over nothing
+            story.append(Paragraph("Evidence", st["Heading4"]))
         for c in answer.citations:
-            colour = SIDE_COLOURS.get(c.side, "#444444")
+            colour = SIDE_COLOURS.get("company" if c.quoted_by else c.side, "#444444")
             story.append(
                 Paragraph(f'<font color="{colour}">{_xml(citation_line(c))}</font>', st["Small"])
             )
             story.append(Paragraph(_xml(f"“{c.quote}”"), st["Quote"]))
     story += [_pdf_extra(kind, text, side, st) for kind, text, side in extra_blocks(brief)]
     story += [Spacer(1, 8), Paragraph("Sources", st["Heading2"])]
+    if not brief.sources:
+        story.append(Paragraph(NO_SOURCES, st["Small"]))
     for s in brief.sources:
         digest = s.sha256 or "file not available"
         story.append(Paragraph(f"<b>{_xml(s.doc_id)}</b>: {_xml(source_line(s))}", st["Small"]))
