@@ -101,6 +101,12 @@ def _report_commands(commands: _CaseCommands) -> None:
     _matrix_flags(allegations)
     allegations.add_argument("--unaddressed", action="store_true", help="only unaddressed ones")
 
+    inspect = commands.add_parser(
+        "inspect", help="what ingest set apart in each document (page furniture), and why"
+    )
+    inspect.add_argument("doc", nargs="?", help="one document's id (default: every document)")
+    inspect.add_argument("--json", action="store_true", help="print one JSON object")
+
     timeline = commands.add_parser("timeline", help="dated events of both sides, oldest first")
     timeline.add_argument("--side", help="only this side: company or critic")
     timeline.add_argument("--json", action="store_true", help="print one JSON object")

@@ -100,10 +100,15 @@ def _finish_ask(answer, streamed: str) -> None:  # noqa: ANN001 - a counterpoint
     print("\n\nSources")
     for c in answer.citations:
         page = f"p. {c.page}" if c.page else "no page"
-        flag = "" if c.supported else "  [UNVERIFIED]"
+        flag = "" if c.supported else "  [NOT VERBATIM]"
         # The company's words in a critic's document are the company's, cited to the critic.
         voice = f"company, as quoted by {c.quoted_by}" if c.quoted_by else c.side
-        print(f"[{c.n}] {voice} · {c.title} · {page} · chunk {c.chunk_id}{flag}")
+        voice = "a reader's comment" if c.voice == "reader" else voice
+        tier = "may not answer" if c.tier == "closest" else "answers"
+        print(
+            f"[{c.n}] {voice} · {c.title} · {page} · {tier} (relevance {c.relevance:.2f})"
+            f" · chunk {c.chunk_id}{flag}"
+        )
 
 
 def _eval(assistant, args: argparse.Namespace) -> int:  # noqa: ANN001
@@ -152,6 +157,18 @@ def _eval_benchmark(assistant, args: argparse.Namespace) -> int:  # noqa: ANN001
         args.report,
     )
     print(json.dumps(report) if args.json else render_benchmark(report))
+    return 0
+
+
+def _inspect(assistant, args: argparse.Namespace) -> int:  # noqa: ANN001
+    from counterpoint.setapart import layouts, render
+
+    assistant.ensure_index()
+    found = layouts(assistant.store, assistant.store.documents(), args.doc)
+    if args.json:
+        print(json.dumps({"documents": [x.model_dump() for x in found]}, ensure_ascii=False))
+    else:
+        print(render(found))
     return 0
 
 
@@ -262,6 +279,7 @@ _COMMANDS = {
     "ask": _ask,
     "eval": _eval,
     "timeline": _timeline,
+    "inspect": _inspect,
     "claims": _claims,
     "allegations": _allegations,
     "doctor": _doctor,

@@ -45,6 +45,8 @@ def node_passage(node: BaseNode, rank: int = 0, score: float = 0.0) -> Passage:
         section=str(meta.get("section", "")),
         publisher=str(meta.get("publisher", "")),
         date=str(meta.get("date", "")),
+        voice=str(meta.get("voice") or ""),
+        context=str(meta.get("context") or ""),
     )
 
 
@@ -152,3 +154,31 @@ def _joined(run: _Run) -> Passage:
             "section": str(head.get("section", "")),
         }
     )
+
+
+# --- near-duplicate passages -------------------------------------------------------------------
+
+SHINGLE = 5  # words per shingle
+DUPLICATE_SHARE = 0.8  # a passage this much of whose text a better one holds is a duplicate
+
+
+def distinct(passages: list[Passage]) -> list[Passage]:
+    """The passages without those most of whose text (by 5-word shingles) a better-ranked
+    passage already holds: a page repeated in an appendix, a certification signed twice, the
+    same paragraph in two documents. Order kept."""
+    kept: list[Passage] = []
+    seen: set[tuple[str, ...]] = set()
+    for passage in passages:
+        shingles = _shingles(passage.text)
+        if shingles and len(shingles & seen) >= DUPLICATE_SHARE * len(shingles):
+            continue
+        kept.append(passage)
+        seen |= shingles
+    return kept
+
+
+def _shingles(text: str) -> set[tuple[str, ...]]:
+    words = [w for w in "".join(c.lower() if c.isalnum() else " " for c in text).split()]
+    if len(words) < SHINGLE:
+        return {tuple(words)} if words else set()
+    return {tuple(words[n : n + SHINGLE]) for n in range(len(words) - SHINGLE + 1)}

@@ -27,6 +27,9 @@ if TYPE_CHECKING:
 
 T = TypeVar("T")
 _PAGE_SIZE = 5000  # Chroma's get() is paged so large collections never load in one response
+# Chunks of the documents' own text: page furniture is written with `set_apart: True`, and
+# chunks written before it have no such key, which `$ne` lets through.
+TEXT_ONLY: dict[str, Any] = {"set_apart": {"$ne": True}}
 
 
 class ChunkStore:
@@ -136,11 +139,15 @@ class ChunkStore:
         return versions
 
     def documents(self) -> dict[str, dict[str, Any]]:
-        """doc_id -> the metadata of its first chunk plus a `chunks` count."""
+        """doc_id -> the metadata of its first chunk plus counts: `chunks` (all), `set_apart`
+        (page furniture among them), `comments` (readers' comments among them)."""
         docs: dict[str, dict[str, Any]] = {}
         for meta in self._metadatas():
-            entry = docs.setdefault(str(meta["doc_id"]), {**meta, "chunks": 0})
+            counts = {"chunks": 0, "set_apart": 0, "comments": 0}
+            entry = docs.setdefault(str(meta["doc_id"]), {**meta, **counts})
             entry["chunks"] += 1
+            entry["set_apart"] += bool(meta.get("set_apart"))
+            entry["comments"] += meta.get("voice") == "reader"
         return docs
 
     def add(self, nodes: list[TextNode]) -> None:
@@ -171,8 +178,20 @@ class ChunkStore:
         return self._run("listing chunk ids", lambda c: c.get(where=where, include=[])["ids"])
 
     def nodes(self, side: str | None = None) -> list[TextNode]:
-        """Every chunk (of one side), rebuilt as llama-index nodes: the corpus BM25 ranks."""
-        where = {"side": side} if side else None
+        """Every chunk of the documents' own text (of one side), rebuilt as llama-index nodes:
+        the corpus BM25 ranks, the matrix and the timeline read. Page furniture is left out."""
+        where: dict[str, Any] = TEXT_ONLY
+        if side:
+            where = {"$and": [{"side": side}, TEXT_ONLY]}
+        pages = self._pages(where, ["documents", "metadatas"])
+        return [node for batch in pages for node in _as_nodes(batch)]
+
+    def set_apart(self, doc_id: str | None = None) -> list[TextNode]:
+        """The page furniture ingest set apart (of one document): never retrieved, listed by
+        `counterpoint inspect` and the Corpus tab, shown in a passage's context."""
+        where: dict[str, Any] = {"set_apart": True}
+        if doc_id:
+            where = {"$and": [{"doc_id": doc_id}, where]}
         pages = self._pages(where, ["documents", "metadatas"])
         return [node for batch in pages for node in _as_nodes(batch)]
 

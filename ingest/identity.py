@@ -25,7 +25,9 @@ if TYPE_CHECKING:
 UPLOAD_PREFIX = "upload:"
 # Bump when cleaning, chunking or chunk metadata change, so every document is re-chunked once.
 # 2: chunks carry `content_hash` (duplicate detection) and `doc_chunks` (completeness).
-PIPELINE_VERSION = "2"
+# 3: page furniture set apart (`set_apart`, `furniture`, `voice`), chunks end at pages and
+# sections, tables split by rows with a `context`.
+PIPELINE_VERSION = "3"
 REPLACE_HINT = "ask for the replacement (`--replace`; on the Corpus tab, tick Replace)"
 
 

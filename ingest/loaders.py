@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from counterpoint.errors import IngestError
+from ingest.webpage import MainContent, main_content
 
 MAX_FILE_BYTES = 50 * 1024 * 1024
 SUPPORTED_SUFFIXES = (".txt", ".md", ".html", ".htm", ".pdf", ".docx")
@@ -34,10 +35,12 @@ _COPY_BLOCK = 1024 * 1024
 
 @dataclass(frozen=True)
 class RawPage:
-    """The text of one page; `number` is 1-based, or None for formats without pages."""
+    """The text of one page; `number` is 1-based, or None for formats without pages. A web
+    page also carries what its main-content extractor read as the article (`main`)."""
 
     number: int | None
     text: str
+    main: MainContent | None = None
 
 
 def load_pages(path: Path, page_breaks: str | None = None) -> list[RawPage]:
@@ -186,12 +189,29 @@ def _load_text(path: Path, page_breaks: str | None) -> list[RawPage]:
 
 
 def _load_html(path: Path, page_breaks: str | None) -> list[RawPage]:
+    # The page's whole visible text is kept (furniture is set apart later, not dropped), one
+    # block element a paragraph, with what trafilatura reads as its article and comments.
     from bs4 import BeautifulSoup
 
-    soup = BeautifulSoup(decode_text(path.read_bytes(), path.name), "html.parser")
-    for tag in soup(["script", "style", "nav", "noscript", "template"]):
+    html = decode_text(path.read_bytes(), path.name)
+    soup = BeautifulSoup(html, "html.parser")
+    for tag in soup(["script", "style", "noscript", "template"]):
         tag.decompose()
-    return [RawPage(None, soup.get_text("\n"))]
+    for tag in soup.find_all(_CELLS):
+        tag.insert_after(" · ")
+    for tag in soup.find_all(_BLOCKS):
+        tag.insert_before("\n")
+        tag.insert_after("\n")
+    lines = (" ".join(line.split()).strip(" ·") for line in soup.get_text().split("\n"))
+    return [RawPage(None, "\n\n".join(line for line in lines if line), main_content(html))]
+
+
+_BLOCKS = [
+    "p", "div", "li", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "br", "section", "article",
+    "header", "footer", "nav", "aside", "ul", "ol", "table", "blockquote", "pre", "title",
+    "figcaption", "dd", "dt", "main", "form", "hr",
+]  # fmt: skip
+_CELLS = ["td", "th"]
 
 
 def _load_pdf(path: Path, page_breaks: str | None) -> list[RawPage]:

@@ -41,6 +41,9 @@ class DocumentEntry(BaseModel):
     url: str = ""
     notes: str = ""
     page_breaks: Literal["leading-space"] | None = None
+    # Page furniture to keep as the document's text: a kind ("related list") or the first
+    # words of a block that `counterpoint inspect` lists as set apart.
+    keep: list[str] = []
 
     @field_validator("id")
     @classmethod

@@ -213,7 +213,7 @@ class Ingestor:
         self._step(f"reading {path.name}", 0.0)
         pages = load_pages(path, entry.page_breaks)
         self._step(f"cleaning and chunking {len(pages)} pages", 0.05)
-        document = assemble_text(pages, clean_text)
+        document = assemble_text(pages, clean_text, entry.keep)
         chunks = chunk_document(document, self.chunk_tokens, self.chunk_overlap, count_word_pieces)
         if not chunks:
             raise IngestError(f"{path.name}: no text left to index after cleaning")
@@ -271,17 +271,26 @@ def _node(described: dict, chunk: Chunk) -> TextNode:
         "section": chunk.section,
         "start_char": chunk.start,
         "end_char": chunk.end,
+        # Furniture stays in the index for the evidence viewer's context, never for retrieval:
+        # `set_apart` is a boolean so that chunks written before it (no key) read as text.
+        "set_apart": bool(chunk.furniture),
+        "furniture": chunk.furniture,
+        "voice": chunk.voice,
     }
     if chunk.page is not None:
         metadata["page"] = chunk.page
         metadata["page_end"] = chunk.page_end or chunk.page
+    if chunk.context:
+        metadata["context"] = chunk.context
+    # The vector and BM25 see the passage alone (its heading and table header embedded with it
+    # ranked worse: bench/RESULTS.md, "Chunk boundaries"); metadata is for display and filters.
+    hidden = list(metadata)
     return TextNode(
         id_=f"{described['doc_hash'][:16]}-{chunk.position:04d}",
         text=chunk.text,
         metadata=metadata,
         # llama-index writes the source's id into Chroma as `doc_id`: it must be ours.
         relationships={NodeRelationship.SOURCE: RelatedNodeInfo(node_id=described["doc_id"])},
-        # The vector and BM25 see the passage alone; metadata is for display and filters.
-        excluded_embed_metadata_keys=list(metadata),
+        excluded_embed_metadata_keys=hidden,
         excluded_llm_metadata_keys=list(metadata),
     )

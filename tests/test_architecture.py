@@ -25,7 +25,7 @@ CORE = {
     "counterpoint.markup": 2,
     "counterpoint.attribution": 2,
     "counterpoint.minilm": 2,
-    "counterpoint.questions": 1,
+    "counterpoint.questions": 3,
     "counterpoint.embedding": 3,
     "counterpoint.chroma": 3,
     "counterpoint.llm": 3,
@@ -35,6 +35,7 @@ CORE = {
     "counterpoint.retrieval": 5,
     "counterpoint.adoption": 5,
     "counterpoint.evidence": 5,
+    "counterpoint.setapart": 5,
 }
 # The parts: each imports the core, itself, and what is listed here.
 PARTS = {
