@@ -6,7 +6,6 @@ import os
 import shutil
 import subprocess
 import sys
-import tomllib
 from pathlib import Path
 
 import pytest
@@ -74,8 +73,11 @@ def corpus_copy(tmp_path: Path) -> Path:
 
 @pytest.fixture(scope="session")
 def eval_questions() -> list[dict]:
-    """The evaluation questions with their evidence (tests/data/eval_questions.toml)."""
-    return tomllib.loads(EVAL_QUESTIONS.read_text(encoding="utf-8"))["question"]
+    """The evaluation questions with their evidence (tests/data/eval_questions.toml), as
+    `counterpoint eval` scores them (page furniture left out)."""
+    from counterpoint.evaluation.run import load_questions
+
+    return load_questions(EVAL_QUESTIONS)
 
 
 # --- Store modes: a real Chroma server, and one behind a token-checking proxy ----------------
