@@ -103,9 +103,7 @@ class Assistant(CaseWork):
         return report
 
     @writes
-    def ingest_file(
-        self, path: Path, side: Side, title: str | None = None, replace: bool = False
-    ):  # noqa: ANN201
+    def ingest_file(self, path: Path, side: Side, title: str | None = None, replace: bool = False):  # noqa: ANN201
         """Add one file outside the manifest, keeping a copy to rebuild from; returns the
         `IngestReport`. A file that would take the place of another document (same name,
         other side or path) is refused unless `replace`."""
@@ -237,8 +235,9 @@ class Assistant(CaseWork):
         query = follow_up_query(question, history)
         passages = self.retriever.retrieve(query, self.base_settings.top_k)
         clock.lap("retrieve")
-        answer = self._extractive.answer(question, passages)
-        answer.standalone_question = query
+        # The answerer reads the question as retrieval did: "about that" means the last subject.
+        answer = self._extractive.answer(query, passages)
+        answer.question, answer.standalone_question = question, query
         answer.timings_ms = clock.lap("answer")
         yield answer.answer
         yield answer
