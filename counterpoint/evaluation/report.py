@@ -44,7 +44,12 @@ def render_table(report: dict[str, Any]) -> str:
         f"{report['questions']} questions, {report['evidence']} evidence excerpts; k={k}, "
         f"budget {report['budget_words']} words, ranked lists of {report['depth']}"
     )
-    return "\n\n".join([title, *map(text_table, (rows, answer_rows, latency_rows))])
+    tables = [title, *map(text_table, (rows, answer_rows, latency_rows))]
+    if "reliability" in report:
+        from counterpoint.evaluation.calibration import reliability_lines
+
+        tables.append("\n".join(reliability_lines(report["reliability"])))
+    return "\n\n".join(tables)
 
 
 def _label_rows(answers: dict[str, Any]) -> list[list[str]]:
