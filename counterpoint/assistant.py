@@ -194,6 +194,7 @@ class Assistant(CaseWork):
         failure ends the turn with the extractive answer and a `notice` saying why; a question
         the embedder cannot read gets a `notice` saying so.
         """
+        question = check_question(question, self.base_settings.max_question_chars)
         hint = script_hint(question, self.settings.embed_model)
         for item in self._answer_stream(question, history, mode):
             if hint and isinstance(item, Answer):
