@@ -235,10 +235,47 @@ def _load_docx(path: Path, page_breaks: str | None) -> list[RawPage]:
         document = Document(str(path))
     except (zipfile.BadZipFile, KeyError, ValueError) as exc:
         raise IngestError(f"{path.name}: {_damaged(path, exc)}") from None
-    blocks = [p.text for p in document.paragraphs]
-    for table in document.tables:
-        blocks.extend(" · ".join(cell.text for cell in row.cells) for row in table.rows)
-    return [RawPage(None, "\n\n".join(blocks))]
+    return [RawPage(None, "\n\n".join(_docx_blocks(document)))]
+
+
+def _docx_blocks(container: object) -> list[str]:
+    """The paragraphs and table rows of a document or a table cell, in reading order."""
+    from docx.table import Table
+
+    blocks = []
+    for item in container.iter_inner_content():  # type: ignore[attr-defined]
+        blocks.extend(_docx_rows(item) if isinstance(item, Table) else [item.text])
+    return blocks
+
+
+def _docx_rows(table: object) -> list[str]:
+    """One line per row, its cells joined by " · "; a merged cell, which python-docx repeats in
+    every grid position it spans, is read once; a table inside a cell (which `cell.text` leaves
+    out) is read after its row."""
+    seen: set[object] = set()
+    lines = []
+    for row in table.rows:  # type: ignore[attr-defined]
+        cells: list[str] = []
+        inner: list[str] = []
+        for cell in row.cells:
+            if cell._tc not in seen:  # noqa: SLF001 - the XML element a merge shares
+                seen.add(cell._tc)  # noqa: SLF001
+                cells.append(_docx_cell(cell, inner))
+        lines += [" · ".join(cells), *inner]
+    return lines
+
+
+def _docx_cell(cell: object, inner: list[str]) -> str:
+    """A cell's own paragraphs; the rows of the tables inside it go to `inner`."""
+    from docx.table import Table
+
+    texts = []
+    for part in cell.iter_inner_content():  # type: ignore[attr-defined]
+        if isinstance(part, Table):
+            inner += _docx_rows(part)
+        else:
+            texts.append(part.text)
+    return "\n".join(texts)
 
 
 _LOADERS: dict[str, Callable[[Path, str | None], list[RawPage]]] = {
