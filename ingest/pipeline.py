@@ -28,6 +28,7 @@ from ingest.chunking import Chunk, assemble_text, chunk_document
 from ingest.cleaning import clean_text
 from ingest.identity import (
     PIPELINE_VERSION,  # noqa: F401 - the matrix cache reads it here
+    check_takeovers,
     document_hash,
     is_complete,
     loose_id,
@@ -59,11 +60,13 @@ class IngestReport:
     chunks_total: int = 0
     seconds: float = 0.0
     previous: dict | None = None  # a loose file's older version: its first chunk's metadata
+    replaced: dict[str, dict] = field(default_factory=dict)  # loose documents a manifest took
 
     def merge(self, other: IngestReport) -> None:
         """Add another run's outcome to this one (a rebuild's kept sources)."""
         for name in ("added", "updated", "unchanged", "removed"):
             getattr(self, name).extend(getattr(other, name))
+        self.replaced.update(other.replaced)
         self.chunks_written += other.chunks_written
         self.chunks_total = other.chunks_total
 
@@ -102,16 +105,22 @@ class Ingestor:
             self.on_step(doing, done)
 
     def ingest_manifest(
-        self, manifest: Manifest, prune: bool = False, done: Done | None = None
+        self,
+        manifest: Manifest,
+        prune: bool = False,
+        done: Done | None = None,
+        replace: bool = False,
     ) -> IngestReport:
         """Bring the index in line with the manifest: add, update, skip, delete. A manifest
         that would remove every document it indexed, or more than half, is refused unless
-        `prune` (an emptied or misspelled corpus.toml must not wipe the index). With `done`,
-        each document is passed to it once handled, with the reason if it was refused, and
-        a refused document no longer stops the run (a portfolio ingest)."""
+        `prune` (an emptied or misspelled corpus.toml must not wipe the index); one whose entry
+        takes the id of a loose file or an upload, unless `replace`. With `done`, each document
+        is passed to it once handled, with the reason if it was refused, and a refused
+        document no longer stops the run (a portfolio ingest)."""
         started = time.perf_counter()
         report = IngestReport()
         documents = self.store.documents()
+        report.replaced = check_takeovers(manifest, documents, replace)
         # Documents about to leave the manifest are no originals: a renamed entry is no copy.
         leaving = check_removals(manifest, documents, prune)
         known = self._known({d: m for d, m in documents.items() if d not in leaving})
