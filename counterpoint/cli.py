@@ -38,9 +38,9 @@ def _ingest(assistant, args: argparse.Namespace) -> int:  # noqa: ANN001
     from counterpoint.errors import InputError
 
     if not args.files:
-        if args.side or args.title or args.replace:
-            raise InputError("--side, --title and --replace apply to FILES; none were given")
-        report = assistant.ingest(rebuild=args.rebuild, prune=args.prune)
+        if args.side or args.title:
+            raise InputError("--side and --title apply to FILES; none were given")
+        report = assistant.ingest(rebuild=args.rebuild, prune=args.prune, replace=args.replace)
         print(report.summary(), file=sys.stderr)
         return 0
     if len(args.files) == 1 and args.files[0].is_dir() and not (args.side or args.title):

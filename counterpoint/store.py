@@ -3,7 +3,8 @@ collection (`Settings.collection_name`; `counterpoint.cases` lists and deletes t
 
 Chunks are written through llama-index's `ChromaVectorStore`, so retrievers read them back as
 `TextNode`s. The collection records which embedder made its vectors; opening it with another
-embedder is refused rather than mixing two kinds of vector in one index.
+embedder is refused rather than mixing two kinds of vector in one index. A rebuild writes a
+second collection beside the live one and swaps it in at the end (`counterpoint.swap`).
 
 Against a server, every failure becomes a `StoreError` that says what to check (is it running,
 is the token right; `counterpoint.chroma`), and the store keeps working once the server is
@@ -12,14 +13,16 @@ back: the client reconnects on its own and the collection is looked up again aft
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from counterpoint.chroma import collection_names, store_errors
+from counterpoint.cases import case_metadata, had_an_index, modifiable, record_case
+from counterpoint.chroma import REPAIR, store_errors
 from counterpoint.config import Settings
 from counterpoint.errors import StoreError
+from counterpoint.swap import drop_staging, get_or_none, recover, staging_name
 
 if TYPE_CHECKING:
     from llama_index.core.schema import TextNode
@@ -33,14 +36,16 @@ class ChunkStore:
     """The chunks of one case's documents, with their vectors, in one Chroma collection."""
 
     def __init__(
-        self, client: Any, settings: Settings, embedder_id: str, rebuild: bool = False
+        self, client: Any, settings: Settings, embedder_id: str, staging: bool = False
     ) -> None:
         self.client = client
         self.settings = settings
         self.embedder_id = embedder_id
-        if rebuild and settings.collection_name in collection_names(client, settings):
-            with self._errors("dropping the old index"):
-                client.delete_collection(settings.collection_name)
+        # A rebuild writes beside the live collection, then swaps it in (`counterpoint.swap`).
+        self.name = staging_name(settings) if staging else settings.collection_name
+        if staging:
+            with self._errors("dropping an unfinished rebuild"):
+                drop_staging(client, settings)
         self._collection: Any = None
         self.collection  # noqa: B018 - open now, so a wrong embedder is refused at once
 
@@ -49,14 +54,7 @@ class ChunkStore:
         """The Chroma collection; looked up again after a failure (a restarted server)."""
         if self._collection is None:
             with self._errors("opening the collection"):
-                collection = self.client.get_or_create_collection(
-                    self.settings.collection_name,
-                    metadata={
-                        "embedder": self.embedder_id,
-                        "hnsw:space": "cosine",
-                        **case_metadata(self.settings),
-                    },
-                )
+                collection = self._open()
             stored = (collection.metadata or {}).get("embedder")
             if stored and stored != self.embedder_id:
                 raise StoreError(
@@ -66,10 +64,34 @@ class ChunkStore:
             self._collection = collection
         return self._collection
 
+    def _open(self) -> Any:
+        """The collection, made when the case never had one. A live collection that is gone
+        while the case's folder says it had one is a lost index, never silently made anew."""
+        if self.name == self.settings.collection_name:
+            found = get_or_none(self.client, self.name) or recover(self.client, self.settings)
+            if found is not None:
+                return found
+            if self.settings.case and had_an_index(self.settings):
+                raise StoreError(
+                    f"the index of the case '{self.settings.case}' is missing from the store, "
+                    f"though {self.settings.case_dir} says it had one (was chroma.sqlite3 "
+                    f"deleted or emptied?); {REPAIR}"
+                )
+        return self.client.get_or_create_collection(
+            self.name,
+            metadata={
+                "embedder": self.embedder_id,
+                "hnsw:space": "cosine",
+                **case_metadata(self.settings),
+            },
+        )
+
     def describe_case(self) -> None:
         """Record the case's display name and source folder on its collection when they
         changed (a renamed case, a corpus moved): what `counterpoint cases` lists."""
         wanted = case_metadata(self.settings)
+        if wanted:
+            record_case(self.settings)  # the doctor's list of cases when the store cannot say
         stored = dict(self.collection.metadata or {})
         if not wanted or all(stored.get(key) == value for key, value in wanted.items()):
             return
@@ -87,16 +109,28 @@ class ChunkStore:
             raise
 
     def _run(self, action: str, operation: Callable[[Any], T]) -> T:
-        """`operation(collection)`, retried once on a collection that was dropped and made
-        again meanwhile (a rebuild run from another replica); other failures: `StoreError`."""
-        from chromadb.errors import NotFoundError
-
+        """`operation(collection)`, retried once on the collection that replaced it meanwhile
+        (a rebuild swapped in, here or by another process); other failures: `StoreError`."""
         with self._errors(action):
             try:
                 return operation(self.collection)
-            except NotFoundError:
+            except Exception:
+                if not self._replaced():
+                    raise
                 self._collection = None
                 return operation(self.collection)
+
+    def _replaced(self) -> bool:
+        """The collection held was dropped or swapped for another since it was opened: chromadb
+        then says it is not found, or that its files are not found, by version and client."""
+        held = self._collection
+        if held is None:
+            return False
+        try:
+            current = get_or_none(self.client, self.name)
+        except Exception:  # noqa: BLE001 - the store itself fails: the first error stands
+            return False
+        return current is None or current.id != held.id
 
     @property
     def vector_store(self) -> ChromaVectorStore:
@@ -137,11 +171,7 @@ class ChunkStore:
 
     def documents(self) -> dict[str, dict[str, Any]]:
         """doc_id -> the metadata of its first chunk plus a `chunks` count."""
-        docs: dict[str, dict[str, Any]] = {}
-        for meta in self._metadatas():
-            entry = docs.setdefault(str(meta["doc_id"]), {**meta, "chunks": 0})
-            entry["chunks"] += 1
-        return docs
+        return _by_document(self._metadatas())
 
     def add(self, nodes: list[TextNode]) -> None:
         """Write embedded nodes of one document, all in one request when Chroma allows it.
@@ -202,21 +232,22 @@ class ChunkStore:
             offset += len(batch["ids"])
 
 
-def modifiable(metadata: dict[str, Any] | None) -> dict[str, Any]:
-    """A collection's metadata as `modify()` takes it back: it replaces the metadata, and
-    refuses `hnsw:*` keys once the collection exists."""
-    return {key: value for key, value in (metadata or {}).items() if not key.startswith("hnsw:")}
+def documents_of(collection: Any) -> dict[str, dict[str, Any]]:
+    """`ChunkStore.documents` of a raw collection, whatever embedder made it (the doctor's,
+    a rebuild's look at the index it replaces)."""
+    metadatas, offset = [], 0
+    while (batch := collection.get(include=["metadatas"], limit=_PAGE_SIZE, offset=offset))["ids"]:
+        metadatas += batch["metadatas"]
+        offset += len(batch["ids"])
+    return _by_document(metadatas)
 
 
-def case_metadata(settings: Settings) -> dict[str, str]:
-    """What a case's collection records about it: id, display name, source folder."""
-    if not settings.case:
-        return {}
-    return {
-        "case_id": settings.case,
-        "case_name": settings.case_name or settings.case,
-        "case_root": str(settings.corpus_dir),
-    }
+def _by_document(metadatas: Iterable[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    docs: dict[str, dict[str, Any]] = {}
+    for meta in metadatas:
+        entry = docs.setdefault(str(meta["doc_id"]), {**meta, "chunks": 0})
+        entry["chunks"] += 1
+    return docs
 
 
 def _as_nodes(batch: dict[str, Any]) -> list[TextNode]:

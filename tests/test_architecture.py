@@ -29,11 +29,12 @@ CORE = {
     "counterpoint.chroma": 3,
     "counterpoint.llm": 3,
     "counterpoint.fusion": 3,
-    "counterpoint.store": 4,
     "counterpoint.cases": 4,
-    "counterpoint.retrieval": 5,
-    "counterpoint.adoption": 5,
-    "counterpoint.evidence": 5,
+    "counterpoint.swap": 4,
+    "counterpoint.store": 5,
+    "counterpoint.retrieval": 6,
+    "counterpoint.adoption": 6,
+    "counterpoint.evidence": 6,
 }
 # The parts: each imports the core, itself, and what is listed here.
 PARTS = {
@@ -52,9 +53,11 @@ PARTS = {
 EDGE = {
     "counterpoint.assistant": ("counterpoint.cli", "counterpoint.__main__", "ui", "app"),
     "counterpoint.casework": ("counterpoint.cli", "counterpoint.__main__", "ui", "app"),
+    "counterpoint.indexing": ("counterpoint.cli", "counterpoint.__main__", "ui", "app"),
     "counterpoint.arguments": ("counterpoint.cli", "counterpoint.__main__", "ui", "app"),
     "counterpoint.cli": ("counterpoint.__main__", "ingest.__main__", "ui", "app"),
     "counterpoint.doctor": ("counterpoint.cli", "counterpoint.__main__", "ui", "app"),
+    "counterpoint.repair": ("counterpoint.cli", "counterpoint.__main__", "ui", "app"),
     "counterpoint.__main__": ("ui", "app"),
     "ingest.__main__": ("ui", "app"),
     "ui": ("counterpoint.cli", "app"),
@@ -64,6 +67,7 @@ MAY_IMPORT_ASSISTANT = (
     "counterpoint.assistant",
     "counterpoint.cli",
     "counterpoint.doctor",
+    "counterpoint.repair",
     "ui",
     "app",
 )
