@@ -189,39 +189,34 @@ def _allegations(assistant, args: argparse.Namespace) -> int:  # noqa: ANN001
 
 
 def _doctor(assistant, args: argparse.Namespace) -> int:  # noqa: ANN001
-    from counterpoint.doctor import diagnose, repair, report_lines
+    from counterpoint.doctor import diagnose, report_lines
+    from counterpoint.repair import plan, repair
 
-    settings = _doctor_settings(assistant)
-    found = diagnose(settings)
+    settings = assistant.base_settings
+    corpus, unread = _corpus_case(assistant)
+    found = diagnose(settings, corpus, unread)
     print(for_terminal("\n".join(report_lines(found))))
     if found.healthy:
         return 0
-    if not args.repair:
-        print("run `counterpoint doctor --repair` to rebuild what is damaged")
+    if not args.repair or found.blocked:
+        lines = plan(settings, found)
+        advice = "" if found.blocked else "run `counterpoint doctor --repair` to "
+        print(_one_line(f"{advice}{'; '.join(lines)}"))
         return 1
     for line in repair(settings, found, assistant.notify):
         print(f"repaired: {_one_line(line)}")
-    again = diagnose(settings)
+    again = diagnose(settings, corpus, unread)
     left = [line for line, c in zip(report_lines(again), again.checks, strict=True) if not c.ok]
     print(for_terminal("\n".join(left)) if left else "all checks pass now")
     return 0 if again.healthy else 1
 
 
-def _doctor_settings(assistant):  # noqa: ANN001, ANN202 - Settings
-    """The case's settings; with a store too damaged to list its cases, those of the case asked
-    for, else of the corpus's case (the doctor must run exactly when the store cannot)."""
-    from counterpoint.cases import Case, bind
-    from counterpoint.errors import StoreError
-
+def _corpus_case(assistant):  # noqa: ANN001, ANN202 - (Case or None, why it cannot be read)
+    """The configured corpus's case, or None and why its manifest cannot be read."""
     try:
-        return assistant.settings
-    except StoreError:
-        case = assistant.corpus_case()
-        if assistant.requested_case and (case is None or case.id != assistant.requested_case):
-            case = Case(assistant.requested_case, assistant.requested_case)
-        if case is None:
-            raise
-        return bind(assistant.base_settings, case)
+        return assistant.corpus_case(), ""
+    except CounterpointError as exc:
+        return None, str(exc)
 
 
 def _cases(assistant, args: argparse.Namespace) -> int:  # noqa: ANN001

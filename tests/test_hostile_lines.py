@@ -10,9 +10,8 @@ import json
 import pytest
 
 from counterpoint.assistant import Assistant
-from counterpoint.cli import main
-from counterpoint.config import get_settings
 from counterpoint.markup import inert
+from tests.cli_here import cli_here
 from tests.conftest import make_settings
 from ui.chat import split_parts, with_markers
 
@@ -63,16 +62,9 @@ def test_a_line_separator_in_a_quote_opens_no_part_and_forges_no_marker(hostile)
 
 
 def cli(args: list[str], assistant: Assistant, monkeypatch, capsys) -> tuple[int, str]:  # noqa: ANN001
-    """`counterpoint ARGS` in this process (the embedder is loaded once): exit code, stdout."""
-    monkeypatch.setenv("COUNTERPOINT_DATA_DIR", str(assistant.settings.data_dir))
-    monkeypatch.setenv("COUNTERPOINT_CORPUS_DIR", str(assistant.base_settings.corpus_dir))
-    monkeypatch.setenv("CHROMA_HOST", "")
-    monkeypatch.delenv("OPENAI_API_KEY", raising=False)
-    monkeypatch.delenv("OPENAI_BASE_URL", raising=False)
-    get_settings.cache_clear()
-    capsys.readouterr()
-    code = main(args)
-    return code, capsys.readouterr().out
+    data, corpus = assistant.settings.data_dir, assistant.base_settings.corpus_dir
+    code, out, _ = cli_here(args, data, corpus, monkeypatch, capsys)
+    return code, out
 
 
 def test_escape_codes_and_separators_never_reach_the_terminal(hostile, monkeypatch, capsys):
@@ -87,7 +79,6 @@ def test_escape_codes_and_separators_never_reach_the_terminal(hostile, monkeypat
     assert not set(printed) & set("\x1b\x9b\u2028\u2029\x85")
     result = hostile.search("sham RED here").model_dump()
     assert json.loads(printed) == json.loads(json.dumps(result))
-    get_settings.cache_clear()
 
 
 @pytest.mark.parametrize("separator", ["\u2028", "\u2029", "\x85", "\x0b", "\x0c", "\x1c", "\x1e"])
