@@ -23,6 +23,9 @@ from typing import BinaryIO
 from counterpoint.errors import IngestError
 
 MAX_FILE_BYTES = 50 * 1024 * 1024
+# A .docx's XML unpacked: a text of the size limit takes about four times its size as XML; a
+# few hundred kB of zip can unpack to gigabytes, which the XML parser would hold in memory.
+MAX_DOCX_XML_BYTES = 4 * MAX_FILE_BYTES
 SUPPORTED_SUFFIXES = (".txt", ".md", ".html", ".htm", ".pdf", ".docx")
 # A line opening with exactly one space, then text: how the ESG report's extraction marks pages.
 _LEADING_SPACE_PAGE = re.compile(r"^ (?=\S)", re.MULTILINE)
@@ -232,6 +235,14 @@ def _load_docx(path: Path, page_breaks: str | None) -> list[RawPage]:
     from docx import Document
 
     try:
+        with zipfile.ZipFile(path) as package:  # a .docx is a zip: its XML is read unpacked
+            unpacked = sum(i.file_size for i in package.infolist() if i.filename.endswith(".xml"))
+        if unpacked > MAX_DOCX_XML_BYTES:
+            limit = MAX_DOCX_XML_BYTES // 2**20
+            raise IngestError(
+                f"{path.name}: its text unpacks to {unpacked / 2**20:.0f} MB of XML, over the "
+                f"{limit} MB limit (a decompression bomb?)"
+            )
         document = Document(str(path))
     except (zipfile.BadZipFile, KeyError, ValueError) as exc:
         raise IngestError(f"{path.name}: {_damaged(path, exc)}") from None

@@ -126,3 +126,18 @@ def test_docx_tables_inside_cells_are_read_and_merged_cells_once(tmp_path):
     assert "Forced labour found · 3 sites" in text
     assert text.count("Audits of 2020") == 1 and text.count("Xinjiang") == 1
     assert text.index("Supplier audits") < text.index("Forced labour") < text.index("Closing")
+
+
+def test_a_docx_whose_xml_unpacks_past_the_limit_is_refused_before_it_is_parsed(
+    tmp_path, monkeypatch
+):
+    from docx import Document
+
+    import ingest.loaders
+
+    document = Document()
+    document.add_paragraph("Audits " * 2000)
+    document.save(tmp_path / "bomb.docx")
+    monkeypatch.setattr(ingest.loaders, "MAX_DOCX_XML_BYTES", 10_000)  # as a bomb of GBs would
+    with pytest.raises(IngestError, match=r"bomb\.docx: its text unpacks to .* MB of XML, over"):
+        load_pages(tmp_path / "bomb.docx")
