@@ -84,10 +84,10 @@ def test_readers_answer_from_the_old_index_while_a_rebuild_runs(live):
     try:
         first_document_written(rebuild)
         reader = Assistant(settings, notify=quiet)  # a fresh reader, mid-rebuild
-        assert get_or_none(reader.client, staging_name(reader.settings)) is not None
         assert {q: found(reader, q) for q in QUESTIONS} == before
         assert {q: found(live, q) for q in QUESTIONS} == before  # one holding the old index
         assert stored_chunk_ids(reader) == chunks
+        assert get_or_none(reader.client, staging_name(reader.settings)) is not None
         assert rebuild.wait(timeout=300) == 0
     finally:
         rebuild.kill()
