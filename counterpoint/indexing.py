@@ -58,12 +58,16 @@ class Indexing:
 
     @writes
     def ingest(
-        self, rebuild: bool = False, progress: bool = True, prune: bool = False, replace=False
-    ) -> IngestReport:  # noqa: ANN001
+        self,
+        rebuild: bool = False,
+        progress: bool = True,
+        prune: bool = False,
+        replace: bool = False,
+    ) -> IngestReport:
         """Bring the index in line with the corpus manifest; returns the `IngestReport`.
 
         A manifest entry may not take the id of a loose file or an upload unless `replace`;
-        `rebuild` builds the whole case again beside the live index (`rebuild`).
+        with `rebuild`, the whole case is built again beside the live index (`Indexing.rebuild`).
         """
         from counterpoint.swap import drop_staging
         from ingest.manifest import MANIFEST_NAME, load_manifest
@@ -82,8 +86,12 @@ class Indexing:
 
     @writes
     def rebuild(
-        self, manifest: Manifest | None, progress: bool = True, prune: bool = False, replace=False
-    ) -> IngestReport:  # noqa: ANN001
+        self,
+        manifest: Manifest | None,
+        progress: bool = True,
+        prune: bool = False,
+        replace: bool = False,
+    ) -> IngestReport:
         """Index the case again, from `manifest` (None: a case of loose files and uploads only)
         and its kept sources, into a new collection beside the live one; swap it in when it is
         whole. What the live index holds is checked first: nothing it holds may be dropped

@@ -45,6 +45,9 @@ def plan(settings: Settings, found: Diagnosis) -> list[str]:
         lines.append(f"move the damaged index aside and rebuild every case ({every})")
     for case in found.cases:
         lines += [f"{case.id}: {what}" for what in _plan_case(found, case.id, whole)]
+    if not lines:  # an unreachable server, say: nothing here to mend
+        failed = next(c for c in found.checks if not c.ok)
+        lines.append(f"nothing it can mend: {failed.detail}")
     return lines
 
 
@@ -84,7 +87,10 @@ def _rebuild_all(settings: Settings, found: Diagnosis, notify: Notify) -> list[s
     for case in found.cases:
         bound, failed = bind(settings, case), whole
         failed = failed or found.failed("store", case.id) or found.failed("embedder", case.id)
-        if failed and settings.chroma_host and found.failed("store", case.id):
+        unreadable = found.failed("store", case.id) and not _only_missing(
+            found.detail("store", case.id)
+        )
+        if failed and settings.chroma_host and unreadable:
             done.append(_drop(bound))
         if failed:
             done.append(_rebuild(settings, case, notify))
