@@ -60,7 +60,9 @@ def _question_commands(commands: _CaseCommands) -> None:
         "--prune", action="store_true", help="let the manifest remove most or all documents"
     )
     ingest.add_argument(
-        "--replace", action="store_true", help="let FILES replace a document of the same name"
+        "--replace",
+        action="store_true",
+        help="let FILES, or corpus.toml entries, replace a document of the same name or id",
     )
 
     search = commands.add_parser("search", help="retrieve passages from both sides")

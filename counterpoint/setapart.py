@@ -54,7 +54,8 @@ def layouts(
         known = ", ".join(sorted(documents)) or "none"
         raise InputError(f"no document '{doc_id}' in this case (known: {known})")
     blocks: dict[str, list[SetApartBlock]] = {}
-    for node in sorted(store.set_apart(doc_id), key=lambda n: int(n.metadata.get("position", 0))):
+    furniture = store.nodes(furniture=True, doc_id=doc_id)
+    for node in sorted(furniture, key=lambda n: int(n.metadata.get("position", 0))):
         meta = node.metadata
         first = " ".join(node.get_content().split()[:FIRST_WORDS])
         blocks.setdefault(str(meta.get("doc_id")), []).append(

@@ -73,6 +73,10 @@ def load_manifest(path: Path) -> Manifest:
         raw = tomllib.loads(path.read_text(encoding="utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise ManifestError(f"{path}: not valid TOML ({exc})") from None
+    except PermissionError:
+        raise ManifestError(f"permission denied: {path}") from None
+    except OSError as exc:
+        raise ManifestError(f"{path}: cannot read it ({exc.strerror})") from None
     _check_tables(path, raw)
     entries = [_parse_entry(path, n, item) for n, item in enumerate(raw.get("document", []), 1)]
     root = path.parent.resolve()

@@ -24,10 +24,11 @@ from typing import TYPE_CHECKING
 from counterpoint.config import Side
 from counterpoint.embedding import count_word_pieces
 from counterpoint.errors import IngestError
-from ingest.chunking import Chunk, assemble_text, chunk_document
+from ingest.chunking import assemble_text, chunk_document
 from ingest.cleaning import clean_text
 from ingest.identity import (
     PIPELINE_VERSION,  # noqa: F401 - the matrix cache reads it here
+    check_takeovers,
     document_hash,
     is_complete,
     loose_id,
@@ -35,6 +36,7 @@ from ingest.identity import (
 )
 from ingest.loaders import check_file, load_pages
 from ingest.manifest import DocumentEntry, Manifest
+from ingest.nodes import chunk_node
 from ingest.removals import check_removals
 
 if TYPE_CHECKING:
@@ -59,11 +61,13 @@ class IngestReport:
     chunks_total: int = 0
     seconds: float = 0.0
     previous: dict | None = None  # a loose file's older version: its first chunk's metadata
+    replaced: dict[str, dict] = field(default_factory=dict)  # loose documents a manifest took
 
     def merge(self, other: IngestReport) -> None:
         """Add another run's outcome to this one (a rebuild's kept sources)."""
         for name in ("added", "updated", "unchanged", "removed"):
             getattr(self, name).extend(getattr(other, name))
+        self.replaced.update(other.replaced)
         self.chunks_written += other.chunks_written
         self.chunks_total = other.chunks_total
 
@@ -102,16 +106,22 @@ class Ingestor:
             self.on_step(doing, done)
 
     def ingest_manifest(
-        self, manifest: Manifest, prune: bool = False, done: Done | None = None
+        self,
+        manifest: Manifest,
+        prune: bool = False,
+        done: Done | None = None,
+        replace: bool = False,
     ) -> IngestReport:
         """Bring the index in line with the manifest: add, update, skip, delete. A manifest
         that would remove every document it indexed, or more than half, is refused unless
-        `prune` (an emptied or misspelled corpus.toml must not wipe the index). With `done`,
-        each document is passed to it once handled, with the reason if it was refused, and
-        a refused document no longer stops the run (a portfolio ingest)."""
+        `prune` (an emptied or misspelled corpus.toml must not wipe the index); one whose entry
+        takes the id of a loose file or an upload, unless `replace`. With `done`, each document
+        is passed to it once handled, with the reason if it was refused, and a refused
+        document no longer stops the run (a portfolio ingest)."""
         started = time.perf_counter()
         report = IngestReport()
         documents = self.store.documents()
+        report.replaced = check_takeovers(manifest, documents, replace)
         # Documents about to leave the manifest are no originals: a renamed entry is no copy.
         leaving = check_removals(manifest, documents, prune)
         known = self._known({d: m for d, m in documents.items() if d not in leaving})
@@ -231,7 +241,7 @@ class Ingestor:
             "content_hash": content,
             "doc_chunks": len(chunks),
         }
-        return [_node(described, chunk) for chunk in chunks]
+        return [chunk_node(described, chunk) for chunk in chunks]
 
     def _embed(self, nodes: list[TextNode], doc_id: str) -> None:
         from tqdm import tqdm
@@ -260,37 +270,3 @@ def title_from_text(text: str, path: Path) -> str:
         if 3 <= len(line) <= 150:
             return line
     return path.stem
-
-
-def _node(described: dict, chunk: Chunk) -> TextNode:
-    from llama_index.core.schema import NodeRelationship, RelatedNodeInfo, TextNode
-
-    metadata = {
-        **described,
-        "position": chunk.position,
-        "section": chunk.section,
-        "start_char": chunk.start,
-        "end_char": chunk.end,
-        # Furniture stays in the index for the evidence viewer's context, never for retrieval:
-        # `set_apart` is a boolean so that chunks written before it (no key) read as text.
-        "set_apart": bool(chunk.furniture),
-        "furniture": chunk.furniture,
-        "voice": chunk.voice,
-    }
-    if chunk.page is not None:
-        metadata["page"] = chunk.page
-        metadata["page_end"] = chunk.page_end or chunk.page
-    if chunk.context:
-        metadata["context"] = chunk.context
-    # The vector and BM25 see the passage alone (its heading and table header embedded with it
-    # ranked worse: bench/RESULTS.md, "Chunk boundaries"); metadata is for display and filters.
-    hidden = list(metadata)
-    return TextNode(
-        id_=f"{described['doc_hash'][:16]}-{chunk.position:04d}",
-        text=chunk.text,
-        metadata=metadata,
-        # llama-index writes the source's id into Chroma as `doc_id`: it must be ours.
-        relationships={NodeRelationship.SOURCE: RelatedNodeInfo(node_id=described["doc_id"])},
-        excluded_embed_metadata_keys=hidden,
-        excluded_llm_metadata_keys=list(metadata),
-    )

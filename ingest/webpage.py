@@ -39,6 +39,31 @@ def clean_web_text(text: str) -> str:
     return normalize_spaces(normalize_characters(text.replace("\r\n", "\n").replace("\r", "\n")))
 
 
+def visible_text(html: str) -> str:
+    """The page's whole visible text, one block element a paragraph, a table's cells joined
+    by " · " (scripts, styles and templates are not text)."""
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup(html, "html.parser")
+    for tag in soup(["script", "style", "noscript", "template"]):
+        tag.decompose()
+    for tag in soup.find_all(_CELLS):
+        tag.insert_after(" · ")
+    for tag in soup.find_all(_BLOCKS):
+        tag.insert_before("\n")
+        tag.insert_after("\n")
+    lines = (" ".join(line.split()).strip(" ·") for line in soup.get_text().split("\n"))
+    return "\n\n".join(line for line in lines if line)
+
+
+_BLOCKS = [
+    "p", "div", "li", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "br", "section", "article",
+    "header", "footer", "nav", "aside", "ul", "ol", "table", "blockquote", "pre", "title",
+    "figcaption", "dd", "dt", "main", "form", "hr",
+]  # fmt: skip
+_CELLS = ["td", "th"]
+
+
 def main_content(html: str) -> MainContent | None:
     """The article and comments of a page, or None when trafilatura finds no article."""
     import trafilatura

@@ -9,7 +9,7 @@ import streamlit as st
 
 from counterpoint.answer.parts import CLOSEST_LINE
 from counterpoint.errors import CounterpointError
-from counterpoint.markup import answer_markdown, md_escape
+from counterpoint.markup import answer_markdown, inert, md_escape
 from counterpoint.models import Answer, Citation
 from ui.conversation import turns
 from ui.evidence import citation_label, show_citation
@@ -175,7 +175,7 @@ def split_parts(text: str) -> list[tuple[str, str, str]]:
     """(side, heading, body) for each part heading; one unlabelled part if there are none."""
     canonical = {name.lower(): name for name in PART_SIDES}
     parts: list[tuple[str, str, str]] = []
-    for line in text.splitlines():
+    for line in inert(text).split("\n"):  # a document's U+2028 is no line of ours
         found = _PART_HEADING.match(line.strip())
         if found:
             heading = canonical[(found.group("bold") or found.group("plain")).lower()]
