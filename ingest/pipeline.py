@@ -5,10 +5,12 @@ entry and the chunking settings, and how many chunks that version has. An unchan
 skipped; a changed one gets its new chunks written before its old ones are deleted (so a reader
 never sees it missing); a document gone from the manifest is deleted.
 
-Atomic per document: all of a document's chunks go to Chroma in one request, and a document
-counts as unchanged only when every chunk of its version is there and no other version is. So
-an ingest killed at any point is repaired by running it again, with the same chunk ids an
-uninterrupted run writes. A file whose bytes are already indexed under another id is refused.
+Atomic per document: a document's chunks are embedded EMBED_BATCH at a time and written in
+requests of WRITE_BATCH, each batch's vectors let go once written (a book-sized text never holds
+all its vectors at once), and a document counts as unchanged only when every chunk of its
+version is there and no other version is. So an ingest killed at any point is repaired by
+running it again, with the same chunk ids an uninterrupted run writes. A file whose bytes are
+already indexed under another id is refused.
 """
 
 from __future__ import annotations
@@ -45,6 +47,8 @@ if TYPE_CHECKING:
 
     from counterpoint.store import ChunkStore
 
+EMBED_BATCH = 32  # texts per call of the embedder
+WRITE_BATCH = 2048  # chunks embedded, then written, at a time (every report fits in one)
 Done = Callable[[Path, "str | None"], None]  # a document handled: its file, why it was refused
 Step = Callable[[str, float], None]  # what one document's ingest is doing, and how far (0-1)
 
@@ -197,9 +201,7 @@ class Ingestor:
                 "nothing was added"
             )
         nodes = self.prepare(entry, path, digest, "file" if source else "manifest", content, source)
-        self._embed(nodes, entry.id)
-        self._step(f"writing {len(nodes)} passages to the index", 0.95)
-        self.store.add(nodes)
+        self._embed_and_write(nodes, entry.id)
         self.store.delete_document(entry.id, keep_hash=digest)
         (report.updated if entry.id in known.versions else report.added).append(entry.id)
         known.versions[entry.id] = {digest: (len(nodes), len(nodes))}
@@ -243,24 +245,34 @@ class Ingestor:
         }
         return [chunk_node(described, chunk) for chunk in chunks]
 
-    def _embed(self, nodes: list[TextNode], doc_id: str) -> None:
+    def _embed_and_write(self, nodes: list[TextNode], doc_id: str) -> None:
+        """Embed the nodes and write them, WRITE_BATCH at a time: a report goes to Chroma in one
+        request, and a book-sized text never holds all its vectors at once (as Python lists
+        they take ten times the text's size). A write cut short is finished by the next ingest
+        (a version counts as written only when all its chunks are there)."""
         from tqdm import tqdm
 
-        batch = 32
-        texts = [node.get_content() for node in nodes]
         with tqdm(
             total=len(nodes), desc=doc_id[:40], unit="chunk", disable=not self.progress
         ) as bar:
-            for start in range(0, len(nodes), batch):
-                vectors = self.embedder.get_text_embedding_batch(texts[start : start + batch])
-                for node, vector in zip(nodes[start : start + batch], vectors, strict=True):
-                    node.embedding = vector
-                bar.update(len(vectors))
-                done = min(start + batch, len(nodes))
-                # Embedding is most of the time: it fills the bar from 10% to 95%.
-                self._step(
-                    f"embedding: {done} of {len(nodes)} passages", 0.1 + 0.85 * done / len(nodes)
-                )
+            for start in range(0, len(nodes), WRITE_BATCH):
+                batch = nodes[start : start + WRITE_BATCH]
+                self._embed(batch, start, len(nodes), bar)
+                self._step(f"writing {len(batch)} passages to the index", 0.95)
+                self.store.add(batch)
+                for node in batch:
+                    node.embedding = None  # written: the vector is Chroma's now
+
+    def _embed(self, batch: list[TextNode], offset: int, total: int, bar) -> None:  # noqa: ANN001
+        texts = [node.get_content() for node in batch]
+        for start in range(0, len(batch), EMBED_BATCH):
+            vectors = self.embedder.get_text_embedding_batch(texts[start : start + EMBED_BATCH])
+            for node, vector in zip(batch[start : start + EMBED_BATCH], vectors, strict=True):
+                node.embedding = vector
+            bar.update(len(vectors))
+            done = offset + min(start + EMBED_BATCH, len(batch))
+            # Embedding is most of the time: it fills the bar from 10% to 95%.
+            self._step(f"embedding: {done} of {total} passages", 0.1 + 0.85 * done / total)
 
 
 def title_from_text(text: str, path: Path) -> str:
