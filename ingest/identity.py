@@ -29,7 +29,9 @@ UPLOAD_PREFIX = "upload:"
 # 2: chunks carry `content_hash` (duplicate detection) and `doc_chunks` (completeness).
 # 3: page furniture set apart (`set_apart`, `furniture`, `voice`), chunks end at pages and
 # sections, tables split by rows with a `context`.
-PIPELINE_VERSION = "3"
+# 4: page numbers are the number-only lines that count up with the pages (a table's figures at
+# a page's edge stay text).
+PIPELINE_VERSION = "4"
 REPLACE_HINT = "ask for the replacement (`--replace`; on the Corpus tab, tick Replace)"
 
 

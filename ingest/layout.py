@@ -43,34 +43,50 @@ def is_page_number(line: str) -> bool:
 
 @dataclass(frozen=True)
 class RunningLines:
-    """The keys of a document's running headers and footers, and whether it numbers pages."""
+    """The keys of a document's running headers and footers, and how its printed page numbers
+    follow the pages (number = page index + `offset`; None: it prints none)."""
 
     keys: frozenset[str]
-    numbered: bool
+    offset: int | None
 
-    def kind(self, line: str) -> str:
-        """ "page number" or "running line" for a line of that kind, else ""."""
+    @property
+    def numbered(self) -> bool:
+        """Whether the document prints page numbers."""
+        return self.offset is not None
+
+    def kind(self, line: str, index: int | None = None) -> str:
+        """ "page number" or "running line" for a line of that kind on page `index` (0-based;
+        None: any page), else ""."""
         if not line.strip():
             return ""
-        if self.numbered and is_page_number(line):
+        counts_up = index is None or _first_number(line) == index + (self.offset or 0)
+        if self.offset is not None and is_page_number(line) and counts_up:
             return "page number"
         key = line_key(line)
         return "running line" if key and key in self.keys else ""
 
 
 def running_lines(pages: list[str]) -> RunningLines:
-    """The running lines of a document's raw pages (none for fewer than MIN_PAGES pages)."""
+    """The running lines of a document's raw pages (none for fewer than MIN_PAGES pages).
+    Page numbers are the number-only lines that count up with the pages: a table's figures at
+    a page's edge are number-only lines too, but do not."""
     if len(pages) < MIN_PAGES:
-        return RunningLines(frozenset(), False)
+        return RunningLines(frozenset(), None)
     seen: Counter[str] = Counter()
-    numbers = 0
-    for page in pages:
+    offsets: Counter[int] = Counter()
+    for index, page in enumerate(pages):
         zone = _zone(page)
         seen.update({line_key(line) for line in zone} - {""})
-        numbers += any(is_page_number(line) for line in zone)
+        offsets.update({_first_number(line) - index for line in zone if is_page_number(line)})
     needed = max(MIN_PAGES, math.ceil(MIN_SHARE * len(pages)))
     keys = frozenset(k for k, n in seen.items() if n >= needed and len(k) <= MAX_KEY)
-    return RunningLines(keys, numbers >= needed)
+    offset, count = offsets.most_common(1)[0] if offsets else (0, 0)
+    return RunningLines(keys, offset if count >= needed else None)
+
+
+def _first_number(line: str) -> int:
+    found = _DIGITS.search(line)
+    return int(found.group()) if found else -1
 
 
 def _zone(page: str) -> list[str]:
@@ -87,26 +103,31 @@ class PageParts:
     foot: str
 
 
-def split_page(page: str, running: RunningLines) -> PageParts:
+def split_page(page: str, running: RunningLines, index: int | None = None) -> PageParts:
     """Set the page's leading and trailing running lines (and page numbers) apart from its
     body. Only whole lines move; `head + body + foot` is the page with its line breaks."""
     lines = page.split("\n")
-    top = _run(lines, running)
-    bottom = _run(lines[top:][::-1], running)
+    top = _run(lines, running, index)
+    bottom = _run(lines[top:][::-1], running, index)
     end = len(lines) - bottom
     return PageParts("\n".join(lines[:top]), "\n".join(lines[top:end]), "\n".join(lines[end:]))
 
 
-def _run(lines: list[str], running: RunningLines) -> int:
+def _run(lines: list[str], running: RunningLines, index: int | None) -> int:
     """How many of `lines` (blank ones included) are the page's running lines at this end: up
     to the innermost running line among its first ZONE lines (what stands between it and the
-    edge goes with it: a chapter marker printed beside the footer), then any running lines
-    that follow, at most MAX_RUN lines in all."""
+    edge goes with it: a chapter marker printed beside the footer, one line at most; more
+    is the page's own text, a table's figures under a label that repeats), then any running
+    lines that follow, at most MAX_RUN lines in all."""
     filled = [n for n, line in enumerate(lines) if line.strip()]
-    hits = [k for k, n in enumerate(filled[:ZONE]) if running.kind(lines[n])]
+    hits = [k for k, n in enumerate(filled[:ZONE]) if running.kind(lines[n], index)]
     if not hits:
         return 0
+    if hits[-1] + 1 - len(hits) > 1:  # two lines or more of other text stand at the edge
+        hits = [k for i, k in enumerate(hits) if k == i]  # only those from the edge in
+        if not hits:
+            return 0
     k = hits[-1] + 1
-    while k < min(len(filled), MAX_RUN) and running.kind(lines[filled[k]]):
+    while k < min(len(filled), MAX_RUN) and running.kind(lines[filled[k]], index):
         k += 1
     return filled[k - 1] + 1

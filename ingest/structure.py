@@ -65,7 +65,7 @@ def assemble_text(
     lines: list[Line] = []
     offset = 0
     for index, page in enumerate(pages):
-        pieces = _page_pieces(page, running, clean_web_text if page.main else clean)
+        pieces = _page_pieces(page, index, running, clean_web_text if page.main else clean)
         if not pieces:
             continue
         if parts:
@@ -81,9 +81,9 @@ def assemble_text(
     return DocumentText(PAGE_SEPARATOR.join(parts), starts or [0], numbers or [None], lines)
 
 
-def _page_pieces(page: RawPage, running, clean) -> list[tuple[str, str]]:  # noqa: ANN001
+def _page_pieces(page: RawPage, index: int, running, clean) -> list[tuple[str, str]]:  # noqa: ANN001
     """The page's cleaned parts: (text, "running header" | "" | "running footer")."""
-    split = split_page(page.text, running)
+    split = split_page(page.text, running, index)
     pieces = [(split.head, "running header"), (split.body, ""), (split.foot, "running footer")]
     cleaned = [(clean(text).strip(), kind) for text, kind in pieces]
     return [(text, kind) for text, kind in cleaned if text]
