@@ -9,7 +9,7 @@ chunk into a `Passage`, for retrieval, the claims matrix and the timeline alike.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from counterpoint.models import Passage
 
@@ -182,3 +182,26 @@ def _shingles(text: str) -> set[tuple[str, ...]]:
     if len(words) < SHINGLE:
         return {tuple(words)} if words else set()
     return {tuple(words[n : n + SHINGLE]) for n in range(len(words) - SHINGLE + 1)}
+
+
+# --- what a chunk introduces -------------------------------------------------------------------
+
+
+class _Following(Protocol):
+    def following(self, node: BaseNode) -> BaseNode | None: ...
+
+
+def with_what_follows(fused: list[NodeWithScore], side: _Following) -> list[NodeWithScore]:
+    """The ranking with each chunk that ends introducing what follows ("Hikvision
+    responded:") followed by the next chunk of its document, at its score: a reply or a list
+    split from its introduction is found with it. Written by hand: no retriever reads it."""
+    from llama_index.core.schema import NodeWithScore
+
+    out: dict[str, NodeWithScore] = {}  # first place wins; insertion order is the ranking
+    for hit in fused:
+        out.setdefault(hit.node.node_id, hit)
+        if hit.node.get_content().rstrip().endswith(":"):
+            after = side.following(hit.node)
+            if after is not None:
+                out.setdefault(after.node_id, NodeWithScore(node=after, score=hit.score))
+    return list(out.values())

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 
 from counterpoint.config import SIDES
 from counterpoint.errors import InputError
-from counterpoint.fusion import distinct, fuse, hit_passage, merge_neighbours
+from counterpoint.fusion import distinct, fuse, hit_passage, merge_neighbours, with_what_follows
 from counterpoint.models import Passage
 from counterpoint.store import TEXT_ONLY
 
@@ -89,7 +89,7 @@ class HybridRetriever:
             lexical = []
             if "bm25" in self.methods and (bm25 := self._side(name).bm25) is not None:
                 lexical = bm25.retrieve(bundle)[:pool]
-            fused = self.fused(dense.get(name, []), lexical)
+            fused = with_what_follows(self.fused(dense.get(name, []), lexical), self._side(name))
             found[name] = distinct(
                 merge_neighbours(fused, len(fused), self.merge_chunks)
                 if self.merge_chunks > 1
@@ -228,6 +228,13 @@ class _SideIndex:
         self.bm25 = bm25
         self.corpus: list[dict] = bm25.corpus if bm25 is not None else []
         self.positions = {chunk["node_id"]: at for at, chunk in enumerate(self.corpus)}
+        self.by_place = {(c["doc_hash"], c.get("position")): c["node_id"] for c in self.corpus}
+
+    def following(self, node: BaseNode) -> BaseNode | None:
+        """The chunk that follows this one in its document, if it is this side's text."""
+        place = (node.metadata.get("doc_hash"), int(node.metadata.get("position", -2)) + 1)
+        next_id = self.by_place.get(place)
+        return self.nodes([next_id]).get(next_id) if next_id else None
 
     def nodes(self, ids: list[str]) -> dict[str, BaseNode]:
         """The nodes of those ids that are this side's chunks."""

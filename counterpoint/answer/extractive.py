@@ -25,7 +25,7 @@ from counterpoint.answer.parts import (
     meeting_part,
     side_part,
 )
-from counterpoint.answer.relevance import RelevanceScorer, Scored, relevance
+from counterpoint.answer.relevance import ANSWER_TIER, RelevanceScorer, Scored, relevance
 from counterpoint.attribution import is_company_voice, names_in, voice_spans
 from counterpoint.models import Answer, Meeting, Passage, SideFindings
 
@@ -35,7 +35,6 @@ if TYPE_CHECKING:
 # The answer tier: sentences whose relevance (the calibrated chance that they answer, see
 # counterpoint/answer/relevance.py) reaches ANSWER_TIER, at most PER_SIDE per side; the closest
 # passages: the best sentence of up to CLOSEST other passages, however low.
-ANSWER_TIER = 0.5
 PER_SIDE = 2
 CLOSEST = 2
 JUDGED = 4  # critic sentences the verdict weighs
@@ -153,6 +152,8 @@ def choose_tiers(ranked: dict[str, list[Scored]]) -> dict[str, SideTiers]:
     are the company's answers."""
     tiers = {side: SideTiers(own=answer_tier(ranked.get(side, []))) for side in SIDE_HEADINGS}
     tiers["company"].quoted = answer_tier(ranked.get(QUOTED, []))
+    replies = introduced(tiers["critic"].answers, ranked.get(QUOTED, []))
+    tiers["company"].quoted += [item for item in replies if item not in tiers["company"].quoted]
     for side in SIDE_HEADINGS:
         tiers[side].closest = closest(ranked.get(side, []), tiers[side].answers)
     return tiers
@@ -164,8 +165,45 @@ def answer_tier(ranked: list[Scored]) -> list[Scored]:
     return [item for item in ranked if item.relevance >= ANSWER_TIER][:PER_SIDE]
 
 
+def introduced(answers: list[Scored], quoted: list[Scored]) -> list[Scored]:
+    """The company's words a critic's answering sentence introduces ("... Hikvision
+    responded:" and the reply): the reply answers as its introduction does, whatever its own
+    words score (a reply rarely repeats the question's subject). Of a reply's paragraph, its
+    PER_SIDE best sentences, in the reply's order. Written by hand: a document structure no
+    library reads."""
+    found: list[Scored] = []
+    for lead in answers:
+        first = next((item for item in quoted if _introduces(lead, item)), None)
+        if first is None:
+            continue
+        reply = [item for item in quoted if _same_paragraph(first, item)]
+        best = sorted(reply, key=lambda item: item.score, reverse=True)[:PER_SIDE]
+        for item in sorted(best, key=lambda item: item.sentence.start):
+            item.relevance = max(item.relevance, lead.relevance)
+            if item not in found and item not in answers:
+                found.append(item)
+    return found
+
+
+def _introduces(lead: Scored, item: Scored) -> bool:
+    before, after = lead.sentence, item.sentence
+    if before.passage.chunk_id != after.passage.chunk_id or after.start < before.end:
+        return False
+    between = before.passage.text[before.end : after.start].strip()
+    introduced_by = between if between else before.passage.text[before.start : before.end]
+    return len(between) <= 80 and introduced_by.rstrip().endswith(":")
+
+
+def _same_paragraph(first: Scored, item: Scored) -> bool:
+    a, b = first.sentence, item.sentence
+    if a.passage.chunk_id != b.passage.chunk_id or b.start < a.start:
+        return False
+    return "\n\n" not in a.passage.text[a.start : b.start]
+
+
 def closest(ranked: list[Scored], answers: list[Scored]) -> list[Scored]:
-    """The best sentence of each passage not already quoted, up to CLOSEST (best first)."""
+    """The best sentence of each passage not already quoted, up to CLOSEST (most relevant
+    first)."""
     seen = {item.sentence.passage.chunk_id for item in answers}
     found = []
     for item in ranked:
@@ -175,7 +213,7 @@ def closest(ranked: list[Scored], answers: list[Scored]) -> list[Scored]:
         found.append(item)
         if len(found) == CLOSEST:
             break
-    return found
+    return sorted(found, key=lambda item: item.relevance, reverse=True)
 
 
 def _judged(

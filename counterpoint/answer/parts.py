@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from counterpoint.answer.citations import CitationList
+from counterpoint.answer.relevance import ANSWER_TIER
 
 if TYPE_CHECKING:
     from counterpoint.answer.meeting import Verdict
@@ -78,17 +79,22 @@ def meeting_part(verdict: Verdict, citations: CitationList) -> str:
     return (
         f"{text}; {verdict.reason}):\n\n"
         f"| Company | Critics |\n| --- | --- |\n"
-        f"| “{_cell(verdict.company.sentence.text)}” [{cite(verdict.company, citations)}] "
-        f"| “{_cell(verdict.critic.sentence.text)}” [{cite(verdict.critic, citations)}] |"
+        f"| “{_cell(verdict.company.sentence.text)}” [{cite(verdict.company, citations, None)}] "
+        f"| “{_cell(verdict.critic.sentence.text)}” [{cite(verdict.critic, citations, None)}] |"
     )
 
 
-def cite(item: Scored, citations: CitationList, tier: str = "answer") -> int:
-    """The item's citation number, recording its tier, relevance and voice."""
+def cite(item: Scored, citations: CitationList, tier: str | None = "answer") -> int:
+    """The item's citation number, recording its tier, relevance and voice. With no tier (the
+    verdict's pair), a sentence already shown keeps the tier it is shown in; one shown only in
+    the verdict's table takes the tier its relevance gives."""
+    first = citations.number_of(item.sentence) is None
     n = citations.cite(item.sentence)
     citation = citations.items[n - 1]
-    if citation.tier != "answer":  # an answer-tier use of the same sentence wins
-        citation.tier = tier
+    if tier is None and first:
+        citation.tier = "answer" if item.relevance >= ANSWER_TIER else "closest"
+    elif tier is not None and (first or tier == "answer"):  # shown as an answer anywhere wins
+        citation.tier = "answer" if tier == "answer" else "closest"
     citation.relevance = max(citation.relevance, item.relevance)
     passage = item.sentence.passage
     if passage.voice == "reader":
