@@ -153,9 +153,7 @@ def test_chunks_written_by_another_process_since_bm25_loaded_are_still_found(tmp
 
 
 @pytest.mark.parametrize("question", ["xyzzy plugh", "Wie hoch sind die Emissionen?"])
-def test_a_question_sharing_no_word_with_the_corpus_keeps_the_dense_order(
-    seed_assistant, question
-):
+def test_a_question_sharing_no_word_with_the_corpus_keeps_the_dense_order(seed_assistant, question):
     # BM25 scores every chunk 0: no hit is "decisive", and none enters the fusion.
     from counterpoint.retrieval import HybridRetriever
 
