@@ -201,12 +201,13 @@ class Ingestor:
                 "nothing was added"
             )
         nodes = self.prepare(entry, path, digest, "file" if source else "manifest", content, source)
-        self._embed_and_write(nodes, entry.id)
+        count, title = len(nodes), str(nodes[0].metadata["title"])
+        self._embed_and_write(nodes, entry.id)  # empties `nodes` as it writes them
         self.store.delete_document(entry.id, keep_hash=digest)
         (report.updated if entry.id in known.versions else report.added).append(entry.id)
-        known.versions[entry.id] = {digest: (len(nodes), len(nodes))}
-        known.twins[content] = (entry.id, str(nodes[0].metadata["title"]))
-        report.chunks_written += len(nodes)
+        known.versions[entry.id] = {digest: (count, count)}
+        known.twins[content] = (entry.id, title)
+        report.chunks_written += count
         if self.progress:
             from tqdm import tqdm
 
@@ -246,22 +247,21 @@ class Ingestor:
         return [chunk_node(described, chunk) for chunk in chunks]
 
     def _embed_and_write(self, nodes: list[TextNode], doc_id: str) -> None:
-        """Embed the nodes and write them, WRITE_BATCH at a time: a report goes to Chroma in one
-        request, and a book-sized text never holds all its vectors at once (as Python lists
-        they take ten times the text's size). A write cut short is finished by the next ingest
-        (a version counts as written only when all its chunks are there)."""
+        """Embed the nodes and write them, WRITE_BATCH at a time, taking each batch out of
+        `nodes` (emptied on return): a report goes to Chroma in one request, and a book-sized
+        text holds neither all its vectors (as Python lists, ten times the text's size) nor its
+        written nodes. A write cut short is finished by the next ingest (a version counts as
+        written only when all its chunks are there)."""
         from tqdm import tqdm
 
-        with tqdm(
-            total=len(nodes), desc=doc_id[:40], unit="chunk", disable=not self.progress
-        ) as bar:
-            for start in range(0, len(nodes), WRITE_BATCH):
-                batch = nodes[start : start + WRITE_BATCH]
-                self._embed(batch, start, len(nodes), bar)
+        total = len(nodes)
+        with tqdm(total=total, desc=doc_id[:40], unit="chunk", disable=not self.progress) as bar:
+            for start in range(0, total, WRITE_BATCH):
+                batch = nodes[:WRITE_BATCH]
+                del nodes[:WRITE_BATCH]  # written, the node is Chroma's: let it go
+                self._embed(batch, start, total, bar)
                 self._step(f"writing {len(batch)} passages to the index", 0.95)
                 self.store.add(batch)
-                for node in batch:
-                    node.embedding = None  # written: the vector is Chroma's now
 
     def _embed(self, batch: list[TextNode], offset: int, total: int, bar) -> None:  # noqa: ANN001
         texts = [node.get_content() for node in batch]
