@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import re
 
+from counterpoint.answer.parts import NO_EVIDENCE
+
 CONTESTED = "Does the company respect international human rights law?"  # the first starter
 STANDARDS = "Does Hikvision respect international human rights standards?"
 
@@ -62,7 +64,7 @@ def test_report_citations_carry_the_page(seed_assistant):
 def test_question_outside_the_corpus_is_declared_without_evidence(seed_assistant):
     answer = seed_assistant.ask("What dividend per share did the board propose for 2020?")
     assert answer.insufficient_evidence and not answered(answer)
-    assert "Neither the company's documents nor the critics' answer this" in answer.answer
+    assert answer.answer.startswith(NO_EVIDENCE)
 
 
 def test_most_unanswerable_evaluation_questions_are_declined(eval_answers, eval_questions):
@@ -74,7 +76,7 @@ def test_most_unanswerable_evaluation_questions_are_declined(eval_answers, eval_
 def test_a_side_with_nothing_relevant_says_so(seed_assistant):
     answer = seed_assistant.ask("What did the PRC constitution's article 36 say about religion?")
     assert answer.sides["critic"].found and not answer.sides["company"].found
-    assert "The company's documents do not answer this." in answer.answer
+    assert "Nothing in the company's documents clearly answers this." in answer.answer
 
 
 def test_timings_are_reported(seed_assistant):

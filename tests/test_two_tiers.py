@@ -94,7 +94,7 @@ def test_the_companys_reply_quoted_by_the_critic_answers_what_it_told_the_critic
     answer = seed_assistant.ask("What did Hikvision tell IPVM about Xinjiang?")
     replies = [c for c in answer.citations if c.quoted_by == "IPVM"]
     assert replies and answer.sides["company"].found
-    assert "The company's documents do not answer this" not in parts(answer.answer)["company"]
+    assert SIDE_SILENT["company"] not in parts(answer.answer)["company"]
 
 
 def test_an_unrelated_question_is_asked_on_its_own(seed_assistant):
@@ -117,6 +117,6 @@ def test_a_critic_follow_up_finds_what_the_critic_said(seed_assistant):
     if critic:  # the first answer quoted the critic: the follow-up finds it again
         assert follow.sides["critic"].found or any(c.side == "critic" for c in follow.citations)
     assert (
-        "The critics' documents do not answer this" not in parts(follow.answer).get("critic", "")
+        SIDE_SILENT["critic"] not in parts(follow.answer).get("critic", "")
         or not critic
     )

@@ -26,12 +26,12 @@ if TYPE_CHECKING:
 
 SIDE_HEADINGS = {"company": "What the company says", "critic": "What critics say"}
 SIDE_SILENT = {
-    "company": "The company's documents do not answer this.",
-    "critic": "The critics' documents do not answer this.",
+    "company": "Nothing in the company's documents clearly answers this.",
+    "critic": "Nothing in the critics' documents clearly answers this.",
 }
 NO_EVIDENCE = (
-    "Neither the company's documents nor the critics' answer this question, so there is "
-    "no answer to give from this corpus."
+    "Nothing in the company's documents or the critics' clearly answers this question. The "
+    "closest passages found are below; they may not answer it."
 )
 CLOSEST_LINE = "*Closest passages, which may not answer:*"
 OUTCOME_TEXT = {
