@@ -57,9 +57,10 @@ class Assistant(CaseWork):
 
     @cached_property
     def retriever(self):  # noqa: ANN201 - counterpoint.retrieval.HybridRetriever
+        from counterpoint.rerank import get_reranker
         from counterpoint.retrieval import HybridRetriever
 
-        return HybridRetriever(self.store, self.embedder)
+        return HybridRetriever(self.store, self.embedder, reranker=get_reranker(self.base_settings))
 
     def ingestor(self, progress: bool = True, on_step=None):  # noqa: ANN001, ANN201 - an Ingestor
         """An ingestor writing into this assistant's store; `on_step(doing, fraction)` hears
@@ -90,7 +91,7 @@ class Assistant(CaseWork):
         self.use_case(manifest.case)
         folder = self.settings.case_dir  # the case's kept sources, BM25 and caches
         if rebuild:
-            documents = self.store.documents()
+            documents = self.store_as_built().documents()
             check_removals(manifest, documents, prune)
             check_rebuild(documents, folder, prune)
             self.__dict__["store"] = self._open_store(rebuild=True)

@@ -94,7 +94,10 @@ def _check_embedder(settings: Settings, collection: Any, found: Diagnosis) -> No
     stored = (collection.metadata or {}).get("embedder")
     configured = embedder_identity(settings)
     ok = not stored or stored == configured
-    detail = configured if ok else f"the index was built with {stored}, {configured} is set"
+    detail = configured if ok else (
+        f"the index was built with {stored}, {configured} is set: re-embed the corpus with "
+        "`counterpoint ingest --rebuild` (or set COUNTERPOINT_EMBED_MODEL back)"
+    )
     found.checks.append(Check("embedder", ok, detail))
 
 
