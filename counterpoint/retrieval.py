@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from llama_index.core.retrievers import BaseRetriever
     from llama_index.core.schema import BaseNode, NodeWithScore, QueryBundle
 
+    from counterpoint.rerank import Reranker
     from counterpoint.store import ChunkStore
 
 CANDIDATES_PER_RETRIEVER = 25  # per retriever; so up to 50 fused, the CLI's --k limit
@@ -55,6 +56,7 @@ class HybridRetriever:
     methods: tuple[str, ...] = ("dense", "bm25")  # one alone only to measure the fusion's gain
     shared_results: int = SHARED_DENSE_RESULTS
     merge_chunks: int = MERGE_CHUNKS  # at most this many neighbouring chunks make one passage
+    reranker: Reranker | None = None  # a cross-encoder re-ordering each side's fused candidates
     _sides: dict[str, _SideIndex] = field(default_factory=dict, init=False)
 
     def refresh(self) -> None:
@@ -83,6 +85,8 @@ class HybridRetriever:
             if "bm25" in self.methods and (bm25 := self._side(name).bm25) is not None:
                 rankings.append(bm25.retrieve(bundle))
             fused = lead_with_decisive(fuse(rankings), rankings[-1] if rankings else [])
+            if self.reranker is not None:
+                fused = self.reranker.rerank(question, fused)
             found[name] = (
                 merge_neighbours(fused, k, self.merge_chunks)
                 if self.merge_chunks > 1
