@@ -145,6 +145,9 @@ def show_answer(index: int, answer: Answer, assistant) -> None:  # noqa: ANN001
     """The answer in side-labelled parts, its citations as markers, then the evidence."""
     if notice := getattr(answer, "notice", None):
         st.info(notice, icon=":material/info:")
+    if unverified := getattr(answer, "unverified_text", ""):
+        with st.expander("show the model's unverified text", key=f"unverified-{index}"):
+            st.markdown(answer_markdown(unverified, []))
     if answer.insufficient_evidence:
         st.warning(with_markers(answer.answer, answer.citations), icon=":material/search_off:")
     parts = [] if answer.insufficient_evidence else split_parts(answer.answer)
