@@ -14,10 +14,16 @@ import shutil
 from collections.abc import Callable
 from typing import Any
 
-from counterpoint.cases import Case, bind, collection_or_none, find_case
+from counterpoint.cases import (
+    Case,
+    bind,
+    case_metadata,
+    collection_or_none,
+    find_case,
+    modifiable,
+)
 from counterpoint.chroma import store_errors
 from counterpoint.config import Settings
-from counterpoint.store import case_metadata, modifiable
 
 # What a data folder held at its top before cases, all of it one corpus's.
 UNSCOPED = ("bm25", "matrix", "uploads", "files", "sources.json")

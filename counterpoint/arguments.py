@@ -60,7 +60,9 @@ def _question_commands(commands: _CaseCommands) -> None:
         "--prune", action="store_true", help="let the manifest remove most or all documents"
     )
     ingest.add_argument(
-        "--replace", action="store_true", help="let FILES replace a document of the same name"
+        "--replace",
+        action="store_true",
+        help="let FILES, or corpus.toml entries, replace a document of the same name or id",
     )
 
     search = commands.add_parser("search", help="retrieve passages from both sides")
@@ -107,6 +109,12 @@ def _report_commands(commands: _CaseCommands) -> None:
     allegations = commands.add_parser("allegations", help="critic allegations the company answers")
     _matrix_flags(allegations)
     allegations.add_argument("--unaddressed", action="store_true", help="only unaddressed ones")
+
+    inspect = commands.add_parser(
+        "inspect", help="what ingest set apart in each document (page furniture), and why"
+    )
+    inspect.add_argument("doc", nargs="?", help="one document's id (default: every document)")
+    inspect.add_argument("--json", action="store_true", help="print one JSON object")
 
     timeline = commands.add_parser("timeline", help="dated events of both sides, oldest first")
     timeline.add_argument("--side", help="only this side: company or critic")

@@ -10,13 +10,11 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable, Iterator
 from functools import cached_property
-from pathlib import Path
-from typing import BinaryIO
 
 from counterpoint.casework import CaseWork
-from counterpoint.config import Settings, Side
+from counterpoint.config import Settings
 from counterpoint.errors import IndexMissingError, InputError, LLMError
-from counterpoint.locking import writes
+from counterpoint.indexing import Indexing
 from counterpoint.models import Answer, SearchResult
 from counterpoint.questions import Clock, follow_up_query
 from counterpoint.text import check_question, script_hint
@@ -28,7 +26,7 @@ def _to_stderr(message: str) -> None:
     print(message, file=sys.stderr)
 
 
-class Assistant(CaseWork):
+class Assistant(CaseWork, Indexing):
     """Counterpoint over one case of the configured store, with the configured embedder."""
 
     def __init__(
@@ -46,14 +44,7 @@ class Assistant(CaseWork):
 
     @cached_property
     def store(self):  # noqa: ANN201 - counterpoint.store.ChunkStore
-        return self._open_store(rebuild=False)
-
-    def _open_store(self, rebuild: bool):  # noqa: ANN202
-        from counterpoint.embedding import embedder_identity
-        from counterpoint.store import ChunkStore
-
-        identity = embedder_identity(self.base_settings)
-        return ChunkStore(self.client, self.settings, identity, rebuild)
+        return self._open_store()
 
     @cached_property
     def retriever(self):  # noqa: ANN201 - counterpoint.retrieval.HybridRetriever
@@ -61,97 +52,6 @@ class Assistant(CaseWork):
         from counterpoint.retrieval import HybridRetriever
 
         return HybridRetriever(self.store, self.embedder, reranker=get_reranker(self.base_settings))
-
-    def ingestor(self, progress: bool = True, on_step=None):  # noqa: ANN001, ANN201 - an Ingestor
-        """An ingestor writing into this assistant's store; `on_step(doing, fraction)` hears
-        how far each document has got (the page's progress bar)."""
-        from ingest.pipeline import Ingestor
-
-        return Ingestor(
-            self.store,
-            self.embedder,
-            self.base_settings.chunk_tokens,
-            self.base_settings.chunk_overlap,
-            progress=progress,
-            on_step=on_step,
-        )
-
-    @writes
-    def ingest(self, rebuild: bool = False, progress: bool = True, prune: bool = False):  # noqa: ANN201
-        """Bring the index in line with the corpus manifest; returns the `IngestReport`.
-
-        The manifest is read, and what it would remove checked, before a rebuild drops anything;
-        a rebuild indexes the loose files and uploads again from their kept copies.
-        """
-        from ingest.library import check_rebuild, restore
-        from ingest.manifest import MANIFEST_NAME, load_manifest
-        from ingest.removals import check_removals
-
-        manifest = load_manifest(self.base_settings.corpus_dir / MANIFEST_NAME)
-        self.use_case(manifest.case)
-        folder = self.settings.case_dir  # the case's kept sources, BM25 and caches
-        if rebuild:
-            documents = self.store_as_built().documents()
-            check_removals(manifest, documents, prune)
-            check_rebuild(documents, folder, prune)
-            self.__dict__["store"] = self._open_store(rebuild=True)
-        self.store.describe_case()
-        ingestor = self.ingestor(progress)
-        report = ingestor.ingest_manifest(manifest, prune)
-        if rebuild:
-            restore(ingestor, folder, report)
-        self.retriever.refresh()
-        return report
-
-    @writes
-    def ingest_file(
-        self, path: Path, side: Side, title: str | None = None, replace: bool = False
-    ):  # noqa: ANN201
-        """Add one file outside the manifest, keeping a copy to rebuild from; returns the
-        `IngestReport`. A file that would take the place of another document (same name,
-        other side or path) is refused unless `replace`."""
-        from ingest.library import add_file
-
-        report = add_file(self.ingestor(), self.settings.case_dir, path, side, title, None, replace)
-        self.retriever.refresh()
-        return report
-
-    @writes
-    def ingest_upload(  # noqa: PLR0913 - the upload form's fields, and its progress bar
-        self,
-        name: str,
-        data: BinaryIO,
-        side: Side,
-        title: str | None = None,
-        replace: bool = False,
-        on_step=None,  # noqa: ANN001 - ingest.pipeline.Step
-    ):  # noqa: ANN201
-        """Save an upload (file name as the browser sent it) under the case's folder and ingest
-        it like `ingest_file`, telling `on_step` how far it has got; a refused upload leaves
-        nothing behind."""
-        from counterpoint.evidence import uploads_dir
-        from ingest.identity import upload_key
-        from ingest.library import add_file
-        from ingest.loaders import discard_upload, save_upload
-
-        path, new = save_upload(name, data, uploads_dir(self.settings))
-        try:
-            ingestor, key = self.ingestor(on_step=on_step), upload_key(path.name)
-            report = add_file(ingestor, self.settings.case_dir, path, side, title, key, replace)
-        except Exception:
-            if new:
-                discard_upload(path)
-            raise
-        self.retriever.refresh()
-        return report
-
-    @writes
-    def remove_document(self, doc_id: str) -> None:
-        """Remove a document from the index, and the kept copy of a loose file or upload."""
-        from ingest.library import remove_document
-
-        remove_document(self.store, self.settings.case_dir, doc_id)
-        self.retriever.refresh()
 
     def ensure_index(self) -> None:
         """Build the case's index from the bundled corpus when it is that corpus's case and
@@ -195,6 +95,7 @@ class Assistant(CaseWork):
         failure ends the turn with the extractive answer and a `notice` saying why; a question
         the embedder cannot read gets a `notice` saying so.
         """
+        question = check_question(question, self.base_settings.max_question_chars)
         hint = script_hint(question, self.settings.embed_model)
         for item in self._answer_stream(question, history, mode):
             if hint and isinstance(item, Answer):
@@ -236,8 +137,9 @@ class Assistant(CaseWork):
         query = follow_up_query(question, history)
         passages = self.retriever.retrieve(query, self.base_settings.top_k)
         clock.lap("retrieve")
-        answer = self._extractive.answer(question, passages)
-        answer.standalone_question = query
+        # The answerer reads the question as retrieval did: "about that" means the last subject.
+        answer = self._extractive.answer(query, passages)
+        answer.question, answer.standalone_question = question, query
         answer.timings_ms = clock.lap("answer")
         yield answer.answer
         yield answer

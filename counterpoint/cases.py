@@ -5,10 +5,16 @@ the case's id, display name and source folder; so the store itself is the list o
 every replica of a deployment sees the same ones. Queries never filter on the case: a case is
 searched in its own collection. Its BM25 copies, matrix caches and uploads live under
 `<data dir>/cases/<id>/` (`Settings.case_dir`). Deleting a case drops both, nothing else.
+
+The case's folder also records the case (`case.json`: id, name, source folder), so that when the
+store is lost or too damaged to list its cases the doctor still knows every case to rebuild, and
+a deleted `chroma.sqlite3` is not mistaken for a data folder that never had an index.
 """
 
 from __future__ import annotations
 
+import contextlib
+import json
 import re
 import shutil
 import unicodedata
@@ -17,9 +23,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from counterpoint.chroma import store_errors
+from counterpoint.chroma import REPAIR, store_errors
 from counterpoint.config import CASE_ID, CASE_SEPARATOR, Settings
-from counterpoint.errors import CaseError, IndexMissingError
+from counterpoint.errors import CaseError, IndexMissingError, StoreError
+
+RECORD = "case.json"  # in the case's folder: what the store says of the case, kept beside it
 
 
 @dataclass(frozen=True)
@@ -101,6 +109,11 @@ def resolve_case(
         default = fallback()
         if default is not None and default.id == requested:
             return default
+        if (settings.data_dir / "cases" / requested / RECORD).is_file():
+            raise StoreError(
+                f"the index of the case '{requested}' is missing from the store, though its "
+                f"folder says it had one; {REPAIR}"
+            )
         stored = [case.id for case in list_cases(client, settings)]
         listed = f"the cases are: {', '.join(stored)}" if stored else "there are no cases yet"
         raise CaseError(f"no case '{requested}'; {listed}")
@@ -125,6 +138,23 @@ def bind(settings: Settings, case: Case) -> Settings:
     bound = settings.model_copy(update={"case": case.id, "case_name": case.name})
     root = case.root if case.root and case.root.is_dir() else bound.case_dir
     return bound.model_copy(update={"corpus_dir": root})
+
+
+def modifiable(metadata: dict[str, Any] | None) -> dict[str, Any]:
+    """A collection's metadata as `modify()` takes it back: it replaces the metadata, and
+    refuses `hnsw:*` keys once the collection exists."""
+    return {key: value for key, value in (metadata or {}).items() if not key.startswith("hnsw:")}
+
+
+def case_metadata(settings: Settings) -> dict[str, str]:
+    """What a case's collection records about it: id, display name, source folder."""
+    if not settings.case:
+        return {}
+    return {
+        "case_id": settings.case,
+        "case_name": settings.case_name or settings.case,
+        "case_root": str(settings.corpus_dir),
+    }
 
 
 @dataclass(frozen=True)
@@ -175,3 +205,38 @@ def delete_case(client: Any, settings: Settings, case_id: str) -> CaseSummary:
         client.delete_collection(bound.collection_name)
     shutil.rmtree(bound.case_dir, ignore_errors=True)
     return removed
+
+
+def record_case(settings: Settings) -> None:
+    """Write the bound case's record (id, name, source folder) in its folder, if it changed."""
+    wanted = {"id": settings.case, "name": settings.case_name, "root": str(settings.corpus_dir)}
+    path = settings.case_dir / RECORD
+    with contextlib.suppress(OSError, ValueError):
+        if json.loads(path.read_text(encoding="utf-8")) == wanted:
+            return
+    settings.case_dir.mkdir(parents=True, exist_ok=True)
+    partial = path.with_name(f".{RECORD}.part")
+    partial.write_text(json.dumps(wanted, ensure_ascii=False), encoding="utf-8")
+    partial.replace(path)
+
+
+def recorded_cases(settings: Settings) -> list[Case]:
+    """The cases the data folder's case folders record, by id: what the store held, read
+    without it. A folder without a record (made before records) gives its id alone."""
+    found = []
+    for folder in sorted((settings.data_dir / "cases").glob("*")):
+        if not folder.is_dir() or not CASE_ID.match(folder.name):
+            continue
+        try:
+            raw = json.loads((folder / RECORD).read_text(encoding="utf-8"))
+            root = str(raw.get("root") or "")
+            name = str(raw.get("name") or folder.name)
+            found.append(Case(folder.name, name, Path(root) if root else None))
+        except (OSError, ValueError, AttributeError):
+            found.append(Case(folder.name, folder.name))
+    return found
+
+
+def had_an_index(settings: Settings) -> bool:
+    """The bound case's folder says it had an index: its record, or kept sources."""
+    return any((settings.case_dir / name).is_file() for name in (RECORD, "sources.json"))

@@ -49,20 +49,6 @@ class CaseWork:
 
         return bind(self.base_settings, self.case)
 
-    def store_as_built(self):  # noqa: ANN201 - counterpoint.store.ChunkStore
-        """The case's store opened with the embedder that built it: a rebuild reads what it
-        replaces, also after COUNTERPOINT_EMBED_MODEL has changed (the store refuses to open
-        an index with another embedder's vectors)."""
-        from counterpoint.chroma import collection_names, store_errors
-        from counterpoint.store import ChunkStore
-
-        name = self.settings.collection_name
-        with store_errors("opening the index", self.settings):
-            found = name in collection_names(self.client, self.settings)
-            built = self.client.get_collection(name).metadata if found else None
-        identity = (built or {}).get("embedder")
-        return ChunkStore(self.client, self.settings, identity) if identity else self.store
-
     def corpus_case(self):  # noqa: ANN201 - a Case, or None without a manifest
         """The case the configured corpus folder's manifest describes (the bundled one)."""
         from ingest.manifest import MANIFEST_NAME, load_manifest

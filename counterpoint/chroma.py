@@ -7,12 +7,19 @@ right, did it answer in time); chromadb's own errors are many and unrelated type
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import contextlib
+import os
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any
+from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from counterpoint.config import Settings, offline_environment
 from counterpoint.errors import StoreError
+
+if TYPE_CHECKING:
+    from llama_index.vector_stores.chroma import ChromaVectorStore
 
 REPAIR = "run `counterpoint doctor --repair`"
 
@@ -89,9 +96,16 @@ def open_client(settings: Settings) -> Any:
 
     chroma_settings = ChromaSettings(anonymized_telemetry=False)
     if not settings.chroma_host:
+        if denied := access_denied(settings):
+            raise StoreError(f"permission denied: {denied}")
         settings.chroma_path.mkdir(parents=True, exist_ok=True)
         with store_errors(f"opening {settings.chroma_path}"):
-            return chromadb.PersistentClient(str(settings.chroma_path), settings=chroma_settings)
+            try:
+                path = str(settings.chroma_path)
+                return chromadb.PersistentClient(path, settings=chroma_settings)
+            except Exception:
+                _forget_failed_system(path)
+                raise
     headers = {}
     if settings.chroma_auth_token:
         headers["Authorization"] = f"Bearer {settings.chroma_auth_token.get_secret_value()}"
@@ -115,3 +129,94 @@ def _set_timeouts(client: Any) -> None:
     session = getattr(getattr(client, "_server", None), "_session", None)
     if isinstance(session, httpx.Client):
         session.timeout = httpx.Timeout(_REQUEST_TIMEOUT_S, connect=_CONNECT_TIMEOUT_S)
+
+
+def access_denied(settings: Settings, writing: bool = False) -> Path | None:
+    """The first part of the embedded store this process may not use, or None.
+
+    chromadb writes to its database on opening, so reading needs write access to it as much as
+    writing does; `writing` adds the data folder (the writer lock, kept sources, BM25 copies).
+    Checked before opening: an unreadable index must say so, never pass for a damaged one.
+    """
+    data, chroma = settings.data_dir, settings.chroma_path
+    folder = os.R_OK | os.W_OK | os.X_OK
+    wanted = [(data, os.R_OK | os.X_OK | (os.W_OK if writing else 0)), (chroma, folder)]
+    wanted.append((chroma / "chroma.sqlite3", os.R_OK | os.W_OK))
+    if os.access(chroma, os.R_OK | os.X_OK):
+        wanted += [(p, folder if p.is_dir() else os.R_OK | os.W_OK) for p in _segments(chroma)]
+    for path, mode in wanted:
+        if path.exists() and not os.access(path, mode):
+            return path
+    return None
+
+
+def _segments(chroma: Path) -> list[Path]:
+    """The segment folders of an embedded store and the files in them."""
+    found = []
+    for folder in (p for p in chroma.iterdir() if p.is_dir()):
+        found.append(folder)
+        if os.access(folder, os.R_OK | os.X_OK):
+            found += sorted(folder.iterdir())
+    return found
+
+
+def _forget_failed_system(path: str) -> None:
+    # chromadb keeps one system per path for the life of the process, a failed one too: the
+    # next client of that path would then fail with an unrelated AttributeError instead of the
+    # real cause. Forget it unless another client of the path still uses it.
+    from chromadb.api.shared_system_client import SharedSystemClient as Shared
+
+    if not getattr(Shared, "_identifier_to_refcount", {}).get(path):
+        getattr(Shared, "_identifier_to_system", {}).pop(path, None)
+
+
+def release_store(settings: Settings) -> None:
+    """Stop and forget this process's embedded store at `settings.chroma_path` (before it is
+    moved aside): clients of it stop working, those of other paths go on."""
+    from chromadb.api.shared_system_client import SharedSystemClient as Shared
+
+    path = str(settings.chroma_path)
+    getattr(Shared, "_identifier_to_refcount", {}).pop(path, None)
+    system = getattr(Shared, "_identifier_to_system", {}).pop(path, None)
+    if system is not None:
+        with contextlib.suppress(Exception):  # a damaged store may fail to stop cleanly
+            system.stop()
+
+
+# --- llama-index's view of a chunk store's collection ---------------------------------------
+
+
+def guarded_vector_store(store: Any) -> ChromaVectorStore:
+    """A `ChromaVectorStore` on a `ChunkStore`'s current collection whose failures are the
+    store's `StoreError`s.
+
+    Retrievers keep their vector store for the life of the process; reading the collection
+    from the `ChunkStore` at each call lets them follow it when it is looked up again.
+    """
+    vector_store = _guarded_class()(chroma_collection=store.collection)
+    vector_store._chunk_store = store
+    return vector_store
+
+
+@lru_cache(maxsize=1)
+def _guarded_class() -> type[ChromaVectorStore]:
+    from llama_index.vector_stores.chroma import ChromaVectorStore
+    from pydantic import PrivateAttr
+
+    class GuardedChromaVectorStore(ChromaVectorStore):
+        _chunk_store: Any = PrivateAttr(default=None)
+
+        def query(self, query: Any, **kwargs: Any) -> Any:
+            return self._on_current("searching", ChromaVectorStore.query, query, **kwargs)
+
+        def add(self, nodes: list, **kwargs: Any) -> list[str]:
+            return self._on_current("writing chunks", ChromaVectorStore.add, nodes, **kwargs)
+
+        def _on_current(self, action: str, method: Callable, *args: Any, **kwargs: Any) -> Any:
+            def run(collection: Any) -> Any:
+                self._collection = collection
+                return method(self, *args, **kwargs)
+
+            return self._chunk_store._run(action, run)
+
+    return GuardedChromaVectorStore

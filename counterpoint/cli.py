@@ -1,18 +1,20 @@
 """`counterpoint ingest | search | ask | eval | claims | allegations | timeline | cases`: thin
 commands over `Assistant`, each on one case (`--case ID`; default: the only case there is).
 
-Errors are our own exception types, printed here once as a single line on stderr.
+Errors are our own exception types, printed here once as a single line on stderr. Text from
+documents reaches the terminal through `counterpoint.markup` (`for_terminal`, `terminal_json`):
+no escape code, no line break but "\n".
 """
 
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 
 from counterpoint.arguments import build_parser
 from counterpoint.config import get_settings, offline_environment
 from counterpoint.errors import CounterpointError
+from counterpoint.markup import for_terminal, terminal_json
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -25,7 +27,7 @@ def main(argv: list[str] | None = None) -> int:
         assistant = Assistant(get_settings(), case=args.case)
         return _COMMANDS[args.command](assistant, args)
     except CounterpointError as exc:
-        print(f"counterpoint: error: {exc}", file=sys.stderr)
+        print(f"counterpoint: error: {_one_line(str(exc))}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("counterpoint: interrupted", file=sys.stderr)
@@ -36,9 +38,9 @@ def _ingest(assistant, args: argparse.Namespace) -> int:  # noqa: ANN001
     from counterpoint.errors import InputError
 
     if not args.files:
-        if args.side or args.title or args.replace:
-            raise InputError("--side, --title and --replace apply to FILES; none were given")
-        report = assistant.ingest(rebuild=args.rebuild, prune=args.prune)
+        if args.side or args.title:
+            raise InputError("--side and --title apply to FILES; none were given")
+        report = assistant.ingest(rebuild=args.rebuild, prune=args.prune, replace=args.replace)
         print(report.summary(), file=sys.stderr)
         return 0
     if len(args.files) == 1 and args.files[0].is_dir() and not (args.side or args.title):
@@ -65,12 +67,13 @@ def _search(assistant, args: argparse.Namespace) -> int:  # noqa: ANN001
         raise InputError("--k must be between 1 and 50")
     result = assistant.search(args.question, args.k, args.side)
     if args.json:
-        print(json.dumps(result.model_dump(), ensure_ascii=False))
+        print(terminal_json(result.model_dump()))
         return 0
     for passage in result.results:
         page = f"p. {passage.page}" if passage.page else "no page"
-        print(f"[{passage.rank}] {passage.side} · {passage.title} · {page} · {passage.score:.2f}")
-        print(f"    {passage.text.strip()}\n")
+        title = _one_line(passage.title)
+        print(f"[{passage.rank}] {passage.side} · {title} · {page} · {passage.score:.2f}")
+        print(f"    {for_terminal(passage.text.strip())}\n")
     return 0
 
 
@@ -78,7 +81,7 @@ def _ask(assistant, args: argparse.Namespace) -> int:  # noqa: ANN001
     from counterpoint.models import Answer
 
     if args.json:
-        print(json.dumps(assistant.ask(args.question, args.mode).model_dump(), ensure_ascii=False))
+        print(terminal_json(assistant.ask(args.question, args.mode).model_dump()))
         return 0
     streamed = []
     for item in assistant.ask_stream(args.question, mode=args.mode):
@@ -86,7 +89,7 @@ def _ask(assistant, args: argparse.Namespace) -> int:  # noqa: ANN001
             _finish_ask(item, "".join(streamed))
         else:
             streamed.append(item)
-            print(item, end="", flush=True)
+            print(for_terminal(item), end="", flush=True)
     return 0
 
 
@@ -94,16 +97,21 @@ def _finish_ask(answer, streamed: str) -> None:  # noqa: ANN001 - a counterpoint
     if answer.answer.strip() != streamed.strip():
         # The stream broke off (extractive fallback) or verification annotated sentences.
         heading = answer.notice or "Checked answer (unverified sentences marked)"
-        print(f"\n\n--- {heading}\n\n{answer.answer}")
+        print(f"\n\n--- {_one_line(heading)}\n\n{for_terminal(answer.answer)}")
     if answer.notice and answer.answer.strip() == streamed.strip():
-        print(f"\n\nNote: {answer.notice}")
+        print(f"\n\nNote: {_one_line(answer.notice)}")
     print("\n\nSources")
     for c in answer.citations:
         page = f"p. {c.page}" if c.page else "no page"
-        flag = "" if c.supported else "  [UNVERIFIED]"
+        flag = "" if c.supported else "  [NOT VERBATIM]"
         # The company's words in a critic's document are the company's, cited to the critic.
         voice = f"company, as quoted by {c.quoted_by}" if c.quoted_by else c.side
-        print(f"[{c.n}] {voice} · {c.title} · {page} · chunk {c.chunk_id}{flag}")
+        voice = "a reader's comment" if c.voice == "reader" else voice
+        tier = "may not answer" if c.tier == "closest" else "answers"
+        print(
+            f"[{c.n}] {_one_line(voice)} · {_one_line(c.title)} · {page} · {tier} "
+            f"(relevance {c.relevance:.2f}) · chunk {c.chunk_id}{flag}"
+        )
 
 
 def _eval(assistant, args: argparse.Namespace) -> int:  # noqa: ANN001
@@ -122,7 +130,7 @@ def _eval(assistant, args: argparse.Namespace) -> int:  # noqa: ANN001
         raise InputError("--embedder and --reranker apply to --benchmark runs")
     questions = args.questions or PROJECT_ROOT / "tests" / "data" / "eval_questions.toml"
     report = evaluate_assistant(assistant, questions, args.limit, args.k, not args.no_baseline)
-    print(json.dumps(report) if args.json else render_table(report))
+    print(terminal_json(report) if args.json else render_table(report))
     return 0
 
 
@@ -153,19 +161,31 @@ def _eval_benchmark(assistant, args: argparse.Namespace) -> int:  # noqa: ANN001
         args.report,
         base,
     )
-    print(json.dumps(report) if args.json else render_benchmark(report))
+    print(terminal_json(report) if args.json else render_benchmark(report))
+    return 0
+
+
+def _inspect(assistant, args: argparse.Namespace) -> int:  # noqa: ANN001
+    from counterpoint.setapart import layouts, render
+
+    assistant.ensure_index()
+    found = layouts(assistant.store, assistant.store.documents(), args.doc)
+    if args.json:
+        print(terminal_json({"documents": [x.model_dump() for x in found]}))
+    else:
+        print(for_terminal(render(found)))
     return 0
 
 
 def _timeline(assistant, args: argparse.Namespace) -> int:  # noqa: ANN001
     timeline = assistant.timeline(args.side)
     if args.json:
-        print(json.dumps(timeline.model_dump(), ensure_ascii=False))
+        print(terminal_json(timeline.model_dump()))
         return 0
     for event in timeline.events:
         page = f"p. {event.page}" if event.page else "no page"
         when = f"{event.date} to {event.end}" if event.end else event.date
-        print(f"{when} · {event.side} · {event.title} · {page} · {event.text}")
+        print(_one_line(f"{when} · {event.side} · {event.title} · {page} · {event.text}"))
     return 0
 
 
@@ -174,8 +194,7 @@ def _claims(assistant, args: argparse.Namespace) -> int:  # noqa: ANN001
     from counterpoint.matrix.render import render_claims
 
     matrix = select(assistant.matrix(args.mode, args.rebuild), args.theme, args.relation)
-    text = json.dumps(matrix.model_dump(), ensure_ascii=False) if args.json else None
-    print(text or render_claims(matrix))
+    print(terminal_json(matrix.model_dump()) if args.json else for_terminal(render_claims(matrix)))
     return 0
 
 
@@ -185,45 +204,40 @@ def _allegations(assistant, args: argparse.Namespace) -> int:  # noqa: ANN001
 
     coverage = "unaddressed" if args.unaddressed else None
     matrix = select(assistant.matrix(args.mode, args.rebuild), args.theme, coverage=coverage)
-    text = json.dumps(matrix.model_dump(), ensure_ascii=False) if args.json else None
-    print(text or render_allegations(matrix))
+    shown = render_allegations(matrix)
+    print(terminal_json(matrix.model_dump()) if args.json else for_terminal(shown))
     return 0
 
 
 def _doctor(assistant, args: argparse.Namespace) -> int:  # noqa: ANN001
-    from counterpoint.doctor import diagnose, repair, report_lines
+    from counterpoint.doctor import diagnose, report_lines
+    from counterpoint.repair import plan, repair
 
-    settings = _doctor_settings(assistant)
-    found = diagnose(settings)
-    print("\n".join(report_lines(found)))
+    settings = assistant.base_settings
+    corpus, unread = _corpus_case(assistant)
+    found = diagnose(settings, corpus, unread)
+    print(for_terminal("\n".join(report_lines(found))))
     if found.healthy:
         return 0
-    if not args.repair:
-        print("run `counterpoint doctor --repair` to rebuild what is damaged")
+    if not args.repair or found.blocked:
+        lines = plan(settings, found)
+        advice = "" if found.blocked else "run `counterpoint doctor --repair` to "
+        print(_one_line(f"{advice}{'; '.join(lines)}"))
         return 1
     for line in repair(settings, found, assistant.notify):
-        print(f"repaired: {line}")
-    again = diagnose(settings)
+        print(f"repaired: {_one_line(line)}")
+    again = diagnose(settings, corpus, unread)
     left = [line for line, c in zip(report_lines(again), again.checks, strict=True) if not c.ok]
-    print("\n".join(left) if left else "all checks pass now")
+    print(for_terminal("\n".join(left)) if left else "all checks pass now")
     return 0 if again.healthy else 1
 
 
-def _doctor_settings(assistant):  # noqa: ANN001, ANN202 - Settings
-    """The case's settings; with a store too damaged to list its cases, those of the case asked
-    for, else of the corpus's case (the doctor must run exactly when the store cannot)."""
-    from counterpoint.cases import Case, bind
-    from counterpoint.errors import StoreError
-
+def _corpus_case(assistant):  # noqa: ANN001, ANN202 - (Case or None, why it cannot be read)
+    """The configured corpus's case, or None and why its manifest cannot be read."""
     try:
-        return assistant.settings
-    except StoreError:
-        case = assistant.corpus_case()
-        if assistant.requested_case and (case is None or case.id != assistant.requested_case):
-            case = Case(assistant.requested_case, assistant.requested_case)
-        if case is None:
-            raise
-        return bind(assistant.base_settings, case)
+        return assistant.corpus_case(), ""
+    except CounterpointError as exc:
+        return None, str(exc)
 
 
 def _cases(assistant, args: argparse.Namespace) -> int:  # noqa: ANN001
@@ -236,16 +250,21 @@ def _cases(assistant, args: argparse.Namespace) -> int:  # noqa: ANN001
         return 0
     summaries = [summarise(client, settings, case) for case in list_cases(client, settings)]
     if args.json:
-        print(json.dumps({"cases": [s.as_json() for s in summaries]}, ensure_ascii=False))
+        print(terminal_json({"cases": [s.as_json() for s in summaries]}))
         return 0
     for summary in summaries:
         row = summary.as_json()
         print(
-            f"{row['id']} · {row['name']} · {row['documents']} documents "
+            f"{row['id']} · {_one_line(row['name'])} · {row['documents']} documents "
             f"({row['company_documents']} company, {row['critic_documents']} critic) · "
             f"{row['passages']} passages"
         )
     return 0
+
+
+def _one_line(text: str) -> str:
+    """Text on one terminal line: no escape code, line breaks as spaces."""
+    return " ".join(for_terminal(text).split("\n"))
 
 
 def _is_new(assistant, case_id: str) -> bool:  # noqa: ANN001
@@ -264,6 +283,7 @@ _COMMANDS = {
     "ask": _ask,
     "eval": _eval,
     "timeline": _timeline,
+    "inspect": _inspect,
     "claims": _claims,
     "allegations": _allegations,
     "doctor": _doctor,

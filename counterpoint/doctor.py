@@ -1,104 +1,179 @@
-"""`counterpoint doctor [--repair]`: check what a data folder holds, and rebuild what is damaged.
+"""`counterpoint doctor`: check every case a data folder holds; `counterpoint.repair` mends it.
 
-Checked: the store (it opens, its chunks read back, a search runs), the embedder that made the
-collection's vectors, the saved BM25 indexes, and the kept sources of uploads and loose files
-against the index. `--repair` sets a damaged embedded index aside (it is moved, never deleted)
-and builds it again from corpus.toml and the kept sources, so uploads and loose files come back
-with their ids; it removes damaged BM25 copies (rebuilt on the next question) and kept copies
-nothing refers to.
+Checked first, access: a folder or file of the data folder this user may not read or write says
+"permission denied: PATH" and nothing more, for it is no damage, and the repair changes nothing.
+Then the store (it opens and lists its cases), and for every case (those the store lists, those
+the case folders record, else the configured corpus's): its collection (there, read back, a
+search runs; not an interrupted rebuild), the embedder that made its vectors, its saved BM25,
+and its kept sources of uploads and loose files against its index. Nothing is changed here.
 """
 
 from __future__ import annotations
 
-import shutil
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
+from counterpoint.cases import Case, bind, had_an_index, list_cases, recorded_cases
+from counterpoint.chroma import access_denied, describe_failure, open_client
 from counterpoint.config import Settings
+from counterpoint.errors import CounterpointError, StoreError
+from counterpoint.swap import get_or_none, retired_name, staging_name
+
+DENIED = "permission denied"
 
 
 @dataclass
 class Check:
-    """One thing looked at: `ok`, or what is wrong and whether --repair can rebuild it."""
+    """One thing looked at: `ok`, or what is wrong and whether --repair can mend it."""
 
     name: str
     ok: bool
     detail: str
     repairable: bool = True
+    case: str = ""  # the case it is about; empty: the whole data folder
 
 
 @dataclass
 class Diagnosis:
-    """Every check of one data folder, and what the index holds (when it could be read)."""
+    """Every check of one data folder, its cases, and what each case's index holds (when it
+    could be read)."""
 
     checks: list[Check] = field(default_factory=list)
-    documents: dict[str, dict[str, Any]] | None = None
+    cases: list[Case] = field(default_factory=list)
+    documents: dict[str, dict[str, dict[str, Any]]] = field(default_factory=dict)
 
-    def failed(self, name: str) -> bool:
-        return any(c.name == name and not c.ok for c in self.checks)
+    def failed(self, name: str, case: str = "") -> bool:
+        """The check `name` (of `case`) found something wrong."""
+        return any(c.name == name and c.case == case and not c.ok for c in self.checks)
+
+    def detail(self, name: str, case: str = "") -> str:
+        """What the check `name` (of `case`) said."""
+        return next((c.detail for c in self.checks if c.name == name and c.case == case), "")
 
     @property
     def healthy(self) -> bool:
+        """Every check passed."""
         return all(c.ok for c in self.checks)
 
+    @property
+    def blocked(self) -> Check | None:
+        """The first failed check no repair may act on (a permission problem)."""
+        return next((c for c in self.checks if not c.ok and not c.repairable), None)
 
-def diagnose(settings: Settings) -> Diagnosis:
-    """Look at the store, the embedder, the saved BM25 and the kept sources; change nothing."""
+
+def diagnose(settings: Settings, corpus: Case | None, unread: str = "") -> Diagnosis:
+    """Look at access, the store, then every case; `corpus` is the configured corpus's case,
+    `unread` why its manifest could not be read (when it could not)."""
     found = Diagnosis()
-    collection = _check_store(settings, found)
-    if collection is not None:
-        _check_embedder(settings, collection, found)
-    _check_bm25(settings, found)
-    _check_sources(settings, found)
+    if unread.startswith(DENIED):  # a repair could not rebuild the corpus's case
+        found.checks.append(Check("corpus", False, unread, repairable=False))
+    if denied := _denied(settings):
+        found.checks.append(Check("access", False, f"{DENIED}: {denied}", repairable=False))
+        return found
+    client = _check_store(settings, found)
+    stored = _stored_cases(client, settings, found) if client is not None else []
+    found.cases = _known_cases(settings, stored, corpus)
+    for case in found.cases:
+        bound = bind(settings, case)
+        if client is not None:
+            _check_collection(bound, client, found)
+        _check_bm25(bound, found)
+        _check_sources(bound, found)
     return found
 
 
-def _check_store(settings: Settings, found: Diagnosis) -> Any:
-    """The raw collection when it opens, reads back and answers a search; else None."""
-    from counterpoint.chroma import collection_names, describe_failure, open_client
+def _denied(settings: Settings) -> Path | None:
+    """The first path of the data folder this user may not read and write, if any."""
+    import os
 
-    action = "opening the index"
+    if denied := access_denied(settings, writing=True):
+        return denied
+    for folder in sorted((settings.data_dir / "cases").glob("*")):
+        for path in (folder, folder / "sources.json", folder / "bm25"):
+            wanted = os.R_OK | os.W_OK | (os.X_OK if path.is_dir() else 0)
+            if path.exists() and not os.access(path, wanted):
+                return path
+    return None
+
+
+def _check_store(settings: Settings, found: Diagnosis) -> Any:
+    """The client when the store opens; else None and what failed."""
     try:
-        client = open_client(settings)
-        if settings.collection_name not in collection_names(client, settings):
-            found.checks.append(Check("store", False, "there is no index yet"))
-            return None
-        action = "reading the index"
+        return open_client(settings)
+    except StoreError as exc:
+        detail = str(exc).split("; run `counterpoint doctor")[0]
+        found.checks.append(Check("store", False, detail, not detail.startswith(DENIED)))
+        return None
+
+
+def _stored_cases(client: Any, settings: Settings, found: Diagnosis) -> list[Case]:
+    try:
+        return list_cases(client, settings)
+    except StoreError as exc:
+        found.checks.append(Check("store", False, str(exc).split("; run `counterpoint")[0]))
+        return []
+
+
+def _known_cases(settings: Settings, stored: list[Case], corpus: Case | None) -> list[Case]:
+    """The stored cases, then those only their folders record (a lost or unreadable store);
+    with neither, the corpus's case (a data folder with no index yet)."""
+    known = {case.id: case for case in stored}
+    for case in recorded_cases(settings):
+        if case.id not in known:
+            default = corpus if corpus is not None and corpus.id == case.id else case
+            known[case.id] = case if case.root else default
+    if not known and corpus is not None:
+        known[corpus.id] = corpus
+    return [known[case_id] for case_id in sorted(known)]
+
+
+def _check_collection(settings: Settings, client: Any, found: Diagnosis) -> None:
+    """The case's collection: there, read back, searched; the embedder that made it."""
+    from counterpoint.embedding import embedder_identity
+    from counterpoint.store import documents_of
+
+    case = str(settings.case)
+    if (detail := _missing(settings, client)) is not None:
+        found.checks.append(Check("store", False, detail, case=case))
+        return
+    action = "reading the index"
+    try:
         collection = client.get_collection(settings.collection_name)
-        found.documents = _documents(collection.get(include=["metadatas"])["metadatas"])
+        documents = found.documents[case] = documents_of(collection)
         sample = collection.get(limit=1, include=["embeddings"])
         if sample["ids"]:
             action = "searching the index"
             collection.query(query_embeddings=[list(sample["embeddings"][0])], n_results=1)
     except Exception as exc:  # noqa: BLE001 - any failure here is what the doctor reports
-        detail = str(exc) if type(exc).__name__ == "StoreError" else describe_failure(exc, action)
-        found.checks.append(Check("store", False, detail.split("; run `counterpoint doctor")[0]))
-        return None
-    chunks = sum(d["chunks"] for d in found.documents.values())
-    found.checks.append(Check("store", True, f"{len(found.documents)} documents, {chunks} chunks"))
-    return collection
-
-
-def _documents(metadatas: list[dict]) -> dict[str, dict[str, Any]]:
-    docs: dict[str, dict[str, Any]] = {}
-    for meta in metadatas:
-        entry = docs.setdefault(str(meta["doc_id"]), {**meta, "chunks": 0})
-        entry["chunks"] += 1
-    return docs
-
-
-def _check_embedder(settings: Settings, collection: Any, found: Diagnosis) -> None:
-    from counterpoint.embedding import embedder_identity
-
-    stored = (collection.metadata or {}).get("embedder")
-    configured = embedder_identity(settings)
-    ok = not stored or stored == configured
-    detail = configured if ok else (
-        f"the index was built with {stored}, {configured} is set: re-embed the corpus with "
-        "`counterpoint ingest --rebuild` (or set COUNTERPOINT_EMBED_MODEL back)"
+        found.checks.append(Check("store", False, describe_failure(exc, action), case=case))
+        found.documents.pop(case, None)
+        return
+    chunks = sum(d["chunks"] for d in documents.values())
+    found.checks.append(
+        Check("store", True, f"{len(documents)} documents, {chunks} chunks", case=case)
     )
-    found.checks.append(Check("embedder", ok, detail))
+    stored, configured = (collection.metadata or {}).get("embedder"), embedder_identity(settings)
+    ok = not stored or stored == configured
+    detail = configured
+    if not ok:
+        detail = f"the index was built with {stored}, {configured} is set: re-embed it "
+        detail += "(`counterpoint doctor --repair`) or set COUNTERPOINT_EMBED_MODEL back"
+    found.checks.append(Check("embedder", ok, detail, case=case))
+    if get_or_none(client, staging_name(settings)) is not None:
+        detail = f"an interrupted rebuild left {staging_name(settings)}; the index is whole"
+        found.checks.append(Check("rebuild", False, detail, case=case))
+
+
+def _missing(settings: Settings, client: Any) -> str | None:
+    """Why the case's live collection is not there, or None when it is."""
+    if get_or_none(client, settings.collection_name) is not None:
+        return None
+    if get_or_none(client, retired_name(settings)) is not None:
+        return f"a rebuild was killed while swapping: the index waits as {retired_name(settings)}"
+    if had_an_index(settings):
+        return f"the index is missing from the store, though {settings.case_dir} says it had one"
+    return "there is no index yet"
 
 
 def _check_bm25(settings: Settings, found: Diagnosis) -> None:
@@ -112,104 +187,44 @@ def _check_bm25(settings: Settings, found: Diagnosis) -> None:
         except Exception:  # noqa: BLE001 - any unreadable copy is damaged
             damaged.append(folder.name)
     detail = f"damaged: {', '.join(damaged)}" if damaged else f"{len(folders)} saved, readable"
-    found.checks.append(Check("bm25", not damaged, detail))
+    found.checks.append(Check("bm25", not damaged, detail, case=str(settings.case)))
 
 
 def _check_sources(settings: Settings, found: Diagnosis) -> None:
-    """Kept sources against the index: each kept copy there and indexed, nothing left over."""
-    from counterpoint.errors import IngestError
+    """Kept sources against the index: each kept copy there and indexed under its own id,
+    nothing left over; a damaged registry is rebuilt by the repair from the index."""
     from ingest.sources import kept_files, load_sources
 
+    case, folder = str(settings.case), settings.case_dir
     try:
-        sources = load_sources(settings.case_dir)
-    except IngestError as exc:
-        found.checks.append(Check("sources", False, str(exc).split("; run")[0], False))
+        sources = load_sources(folder)
+    except CounterpointError as exc:
+        found.checks.append(Check("sources", False, str(exc).split("; run")[0], case=case))
         return
-    gone = [d for d, s in sources.items() if not s.path(settings.case_dir).is_file()]
-    problems = [f"{d}: its kept copy is gone" for d in gone]
-    if found.documents is not None:
-        problems += [f"{d}: kept but not in the index" for d in sources if d not in found.documents]
-        loose = {d for d, m in found.documents.items() if m.get("origin") == "file"}
+    problems = [
+        f"{d}: its kept copy is gone" for d, s in sources.items() if not s.path(folder).is_file()
+    ]
+    documents = found.documents.get(case)
+    if documents is not None:
+        for doc_id in sources:
+            meta = documents.get(doc_id)
+            if meta is None:
+                problems.append(f"{doc_id}: kept but not in the index")
+            elif meta.get("origin", "manifest") != "file":
+                problems.append(f"{doc_id}: kept, but a corpus.toml entry holds its id")
+        loose = {d for d, m in documents.items() if m.get("origin") == "file"}
         problems += [f"{d}: added outside corpus.toml, no kept copy" for d in loose - set(sources)]
-    kept = {s.path(settings.case_dir).resolve() for s in sources.values()}
-    left = [p for p in kept_files(settings.case_dir) if p.resolve() not in kept]
-    problems += [f"{p.relative_to(settings.case_dir)}: a copy nothing refers to" for p in left]
+    kept = {s.path(folder).resolve() for s in sources.values()}
+    left = [p for p in kept_files(folder) if p.resolve() not in kept]
+    problems += [f"{p.relative_to(folder)}: a copy nothing refers to" for p in left]
     detail = "; ".join(problems) or f"{len(sources)} kept, all indexed"
-    found.checks.append(Check("sources", not problems, detail))
-
-
-def repair(settings: Settings, found: Diagnosis, notify: Any = print) -> list[str]:
-    """Rebuild what `found` says is damaged; returns one line per thing done."""
-    from counterpoint.locking import writer_lock
-
-    with writer_lock(settings.data_dir, settings.lock_wait):
-        return _repair(settings, found, notify)
-
-
-def _repair(settings: Settings, found: Diagnosis, notify: Any) -> list[str]:
-    done: list[str] = []
-    if found.failed("bm25"):
-        shutil.rmtree(settings.case_dir / "bm25", ignore_errors=True)
-        done.append("removed the saved BM25 indexes (rebuilt on the next question)")
-    if found.failed("store") or found.failed("embedder"):
-        done += [_set_aside(settings), _rebuild(settings, notify)]
-    elif found.failed("sources"):
-        done.append(_restore(settings, notify))
-    if _discard_leftovers(settings):
-        done.append("removed kept copies nothing refers to")
-    return done
-
-
-def _rebuild(settings: Settings, notify: Any) -> str:
-    """The corpus and every kept source indexed again into an empty index."""
-    from counterpoint.assistant import Assistant
-
-    report = Assistant(settings, notify=notify).ingest(rebuild=True, progress=False)
-    return f"rebuilt the index from corpus.toml and the kept sources: {report.summary()}"
-
-
-def _restore(settings: Settings, notify: Any) -> str:
-    """Index again the kept sources missing from a sound index."""
-    from counterpoint.assistant import Assistant
-    from ingest.library import restore
-    from ingest.pipeline import IngestReport
-
-    assistant = Assistant(settings, notify=notify)
-    report = IngestReport()
-    missing = restore(assistant.ingestor(progress=False), settings.case_dir, report)
-    assistant.retriever.refresh()
-    lost = f"; no copy left of {', '.join(missing)}" if missing else ""
-    return f"indexed the kept sources again: {report.summary()}{lost}"
-
-
-def _set_aside(settings: Settings) -> str:
-    """Move the embedded index out of the way (kept for inspection); drop a server's collection."""
-    if settings.chroma_host:
-        from counterpoint.chroma import open_client
-
-        client = open_client(settings)
-        client.delete_collection(settings.collection_name)
-        return f"dropped the collection {settings.collection_name} on the server"
-    stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
-    aside = settings.data_dir / f"chroma.damaged-{stamp}"
-    shutil.move(settings.chroma_path, aside)
-    # chromadb keeps one system per path for the process, the failed one too: forget it.
-    from chromadb.api.client import SharedSystemClient
-
-    SharedSystemClient.clear_system_cache()
-    return f"moved the damaged index to {aside}"
-
-
-def _discard_leftovers(settings: Settings) -> int:
-    from ingest.sources import discard, kept_files, load_sources
-
-    kept = {s.path(settings.case_dir).resolve() for s in load_sources(settings.case_dir).values()}
-    left = [path for path in kept_files(settings.case_dir) if path.resolve() not in kept]
-    for path in left:
-        discard(path)
-    return len(left)
+    found.checks.append(Check("sources", not problems, detail, case=case))
 
 
 def report_lines(found: Diagnosis) -> list[str]:
     """One line per check, as the CLI prints them."""
-    return [f"{'ok' if c.ok else 'DAMAGED':8} {c.name:9} {c.detail}" for c in found.checks]
+    lines = []
+    for c in found.checks:
+        status = "ok" if c.ok else "DAMAGED" if c.repairable else "DENIED"
+        lines.append(f"{status:8} {c.name:9} {c.case + ': ' if c.case else ''}{c.detail}")
+    return lines

@@ -9,7 +9,7 @@ chunk into a `Passage`, for retrieval, the claims matrix and the timeline alike.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from counterpoint.models import Passage
 
@@ -45,6 +45,8 @@ def node_passage(node: BaseNode, rank: int = 0, score: float = 0.0) -> Passage:
         section=str(meta.get("section", "")),
         publisher=str(meta.get("publisher", "")),
         date=str(meta.get("date", "")),
+        voice=str(meta.get("voice") or ""),
+        context=str(meta.get("context") or ""),
     )
 
 
@@ -152,3 +154,54 @@ def _joined(run: _Run) -> Passage:
             "section": str(head.get("section", "")),
         }
     )
+
+
+# --- near-duplicate passages -------------------------------------------------------------------
+
+SHINGLE = 5  # words per shingle
+DUPLICATE_SHARE = 0.8  # a passage this much of whose text a better one holds is a duplicate
+
+
+def distinct(passages: list[Passage]) -> list[Passage]:
+    """The passages without those most of whose text (by 5-word shingles) a better-ranked
+    passage already holds: a page repeated in an appendix, a certification signed twice, the
+    same paragraph in two documents. Order kept."""
+    kept: list[Passage] = []
+    seen: set[tuple[str, ...]] = set()
+    for passage in passages:
+        shingles = _shingles(passage.text)
+        if shingles and len(shingles & seen) >= DUPLICATE_SHARE * len(shingles):
+            continue
+        kept.append(passage)
+        seen |= shingles
+    return kept
+
+
+def _shingles(text: str) -> set[tuple[str, ...]]:
+    words = [w for w in "".join(c.lower() if c.isalnum() else " " for c in text).split()]
+    if len(words) < SHINGLE:
+        return {tuple(words)} if words else set()
+    return {tuple(words[n : n + SHINGLE]) for n in range(len(words) - SHINGLE + 1)}
+
+
+# --- what a chunk introduces -------------------------------------------------------------------
+
+
+class _Following(Protocol):
+    def following(self, node: BaseNode) -> BaseNode | None: ...
+
+
+def with_what_follows(fused: list[NodeWithScore], side: _Following) -> list[NodeWithScore]:
+    """The ranking with each chunk that ends introducing what follows ("Hikvision
+    responded:") followed by the next chunk of its document, at its score: a reply or a list
+    split from its introduction is found with it. Written by hand: no retriever reads it."""
+    from llama_index.core.schema import NodeWithScore
+
+    out: dict[str, NodeWithScore] = {}  # first place wins; insertion order is the ranking
+    for hit in fused:
+        out.setdefault(hit.node.node_id, hit)
+        if hit.node.get_content().rstrip().endswith(":"):
+            after = side.following(hit.node)
+            if after is not None:
+                out.setdefault(after.node_id, NodeWithScore(node=after, score=hit.score))
+    return list(out.values())

@@ -26,18 +26,22 @@ def writer_lock(data_dir: Path, wait: float = WAIT_SECONDS) -> Iterator[None]:
     """Hold the data folder's writer lock, waiting up to `wait` seconds for another writer."""
     from filelock import FileLock, Timeout
 
-    data_dir.mkdir(parents=True, exist_ok=True)
     path = (data_dir / LOCK_NAME).resolve()
     # One lock object per folder, so that a writer calling another writer (the doctor's
     # repair, an ingest) re-enters it instead of waiting for itself.
     lock = _LOCKS.setdefault(path, FileLock(path))
     try:
+        data_dir.mkdir(parents=True, exist_ok=True)
         lock.acquire(timeout=wait)
     except Timeout:
         raise IngestError(
             f"another ingest is running on {data_dir} (waited {wait:.0f} s); "
             "try again when it has finished"
         ) from None
+    except PermissionError as exc:  # a read-only data folder: nothing may be written
+        raise IngestError(f"permission denied: {exc.filename or path}") from None
+    except OSError as exc:
+        raise IngestError(f"cannot write {exc.filename or path}: {exc.strerror}") from None
     try:
         yield
     finally:

@@ -35,6 +35,12 @@ class Passage(BaseModel):
     chunk_pages: list[int | None] = Field(
         default_factory=list, description="the page each of `chunk_ids` starts on"
     )
+    voice: str = Field(
+        "", description='"reader" for a reader\'s comment under a web page, "" for the author'
+    )
+    context: str = Field(
+        "", description="the heading and table header rows the text lost to a split, if any"
+    )
 
 
 class SearchResult(BaseModel):
@@ -60,6 +66,17 @@ class Citation(BaseModel):
         "",
         description="set on a critic document's quote of the company's own words: the critic's "
         "publisher (the quote is the company's statement as quoted by them, not the critic's view)",
+    )
+    tier: Literal["answer", "closest"] = Field(
+        "answer",
+        description="answer: the answerer is confident the quote answers the question; closest: "
+        "the nearest passage found, which may not answer",
+    )
+    relevance: float = Field(
+        0.0, description="the calibrated chance that the quote answers (what the tiers cut on)"
+    )
+    voice: str = Field(
+        "", description="\"reader\" for a reader's comment under a critic's page, never its view"
     )
 
 

@@ -11,7 +11,9 @@ hold that many, they are its nearest chunks, in the same order a filtered query 
 query asks for ids only and the chunks come from the BM25 corpora already in memory: fetching
 400 chunks' metadata from Chroma costs ten times the search.
 
-The fusion, and the joining of neighbouring chunks into one passage, are `counterpoint.fusion`.
+The fusion, and the joining of neighbouring chunks into one passage, are `counterpoint.fusion`;
+a side's BM25 and its chunks by id, `counterpoint.sideindex`. An optional cross-encoder
+(`counterpoint.rerank`) re-orders each side's fused candidates before the best `k` are taken.
 """
 
 from __future__ import annotations
@@ -21,8 +23,10 @@ from typing import TYPE_CHECKING
 
 from counterpoint.config import SIDES
 from counterpoint.errors import InputError
-from counterpoint.fusion import fuse, hit_passage, merge_neighbours
+from counterpoint.fusion import distinct, fuse, hit_passage, merge_neighbours, with_what_follows
 from counterpoint.models import Passage
+from counterpoint.sideindex import SideIndex, save_bm25
+from counterpoint.store import TEXT_ONLY
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -34,7 +38,10 @@ if TYPE_CHECKING:
     from counterpoint.rerank import Reranker
     from counterpoint.store import ChunkStore
 
-CANDIDATES_PER_RETRIEVER = 25  # per retriever; so up to 50 fused, the CLI's --k limit
+CANDIDATES_PER_RETRIEVER = 25  # per retriever: what the fused ranking's head is made of
+# For a long list (`--k 50`), each retriever's ranking is read this deep (at most), and what it
+# adds comes after the head: a search for 50 passages gets 50, and the first ones stay the same.
+DEEPEST = 100
 # BM25's best hit leads the fusion when it outscores BM25's second by this factor: an exact
 # match on a rare term (a reference code, a figure) that rank fusion alone would bury under
 # chunks that are merely near the question (bench/RESULTS.md, "decisive lexical match").
@@ -57,11 +64,13 @@ class HybridRetriever:
     shared_results: int = SHARED_DENSE_RESULTS
     merge_chunks: int = MERGE_CHUNKS  # at most this many neighbouring chunks make one passage
     reranker: Reranker | None = None  # a cross-encoder re-ordering each side's fused candidates
-    _sides: dict[str, _SideIndex] = field(default_factory=dict, init=False)
+    _sides: dict[str, SideIndex] = field(default_factory=dict, init=False)
+    _set_apart: set[str] = field(default_factory=set, init=False)  # furniture ids seen
 
     def refresh(self) -> None:
         """Forget the BM25 indexes so the next query sees newly ingested chunks."""
         self._sides.clear()
+        self._set_apart.clear()
 
     def retrieve(
         self,
@@ -78,21 +87,36 @@ class HybridRetriever:
         # One query embedding serves both sides' dense rankings.
         vector = query_vector or self.embedder.get_query_embedding(question)
         bundle = QueryBundle(question, embedding=vector)
-        dense = self.dense(bundle, sides) if "dense" in self.methods else {}
+        pool = min(max(self.candidates, 2 * k), DEEPEST)
+        dense = self.dense(bundle, sides, pool) if "dense" in self.methods else {}
         found = {}
         for name in sides:
-            rankings = [dense[name]] if name in dense else []
+            lexical = []
             if "bm25" in self.methods and (bm25 := self._side(name).bm25) is not None:
-                rankings.append(bm25.retrieve(bundle))
-            fused = lead_with_decisive(fuse(rankings), rankings[-1] if rankings else [])
+                lexical = bm25.retrieve(bundle)[:pool]
+            fused = self.fused(dense.get(name, []), lexical)
             if self.reranker is not None:
                 fused = self.reranker.rerank(question, fused)
-            found[name] = (
-                merge_neighbours(fused, k, self.merge_chunks)
+            fused = with_what_follows(fused, self._side(name))
+            found[name] = distinct(
+                merge_neighbours(fused, len(fused), self.merge_chunks)
                 if self.merge_chunks > 1
-                else [hit_passage(hit, 0) for hit in fused[:k]]
-            )
+                else [hit_passage(hit, 0) for hit in fused]
+            )[:k]
         return found
+
+    def fused(
+        self, dense: list[NodeWithScore], lexical: list[NodeWithScore]
+    ) -> list[NodeWithScore]:
+        """One side's fused ranking: the head fused from each ranking's first `candidates`
+        (led by BM25's decisive hits), then what the deeper rankings add. A BM25 hit that
+        shares no word with the question (score 0) is no evidence of anything: left out."""
+        matched = [hit for hit in lexical if (hit.score or 0.0) > 0]
+        rankings = [r for r in (dense, matched) if r]
+        head = fuse([ranking[: self.candidates] for ranking in rankings])
+        head = lead_with_decisive(head, lexical[: self.candidates])
+        seen = {hit.node.node_id for hit in head}
+        return head + [hit for hit in fuse(rankings) if hit.node.node_id not in seen]
 
     def search(self, question: str, k: int, side: str | None = None) -> list[Passage]:
         """Passages interleaved side by side (company 1, critic 1, company 2, ...), ranked."""
@@ -106,20 +130,25 @@ class HybridRetriever:
             passage.rank = rank
         return merged[:k] if side else merged
 
-    def dense(self, bundle: QueryBundle, sides: list[str]) -> dict[str, list[NodeWithScore]]:
-        """Each side's `candidates` nearest chunks: from one shared query where it holds enough
-        of them, else from a query filtered on the side."""
+    def dense(
+        self, bundle: QueryBundle, sides: list[str], count: int | None = None
+    ) -> dict[str, list[NodeWithScore]]:
+        """Each side's `count` (default `candidates`) nearest chunks of the documents' own
+        text: from one shared query where it holds enough of them, else from a query filtered
+        on the side. Page furniture is dropped from the shared results."""
         from llama_index.core.schema import NodeWithScore
 
+        count = count or self.candidates
         shared = self.store.nearest(bundle.embedding, self.shared_results)
         complete = len(shared) < self.shared_results  # the shared query returned every chunk
         side_of = self._sides_of([chunk_id for chunk_id, _ in shared])
         found = {}
         for side in sides:
             mine = [(i, distance) for i, distance in shared if side_of.get(i) == side]
-            if len(mine) < self.candidates and not complete:
-                mine = self.store.nearest(bundle.embedding, self.candidates, {"side": side})
-            mine = mine[: self.candidates]
+            if len(mine) < count and not complete:
+                where = {"$and": [{"side": side}, TEXT_ONLY]}
+                mine = self.store.nearest(bundle.embedding, count, where)
+            mine = mine[:count]
             chunks = self._chunks([chunk_id for chunk_id, _ in mine])
             found[side] = [
                 NodeWithScore(node=chunks[i], score=1.0 - distance)
@@ -129,13 +158,18 @@ class HybridRetriever:
         return found
 
     def _sides_of(self, ids: list[str]) -> dict[str, str]:
-        """chunk id -> side, from the ids the sides' BM25 corpora hold, else from the store."""
+        """chunk id -> side, from the ids the sides' BM25 corpora hold, else from the store;
+        page furniture (known once seen, until `refresh`) gets no side."""
         sides = {}
         for side in SIDES:
             positions = self._side(side).positions
             sides.update((chunk_id, side) for chunk_id in ids if chunk_id in positions)
-        unknown = [chunk_id for chunk_id in ids if chunk_id not in sides]
-        sides.update((node.node_id, _side_of(node)) for node in self.store.nodes_by_id(unknown))
+        unknown = [i for i in ids if i not in sides and i not in self._set_apart]
+        for node in self.store.nodes_by_id(unknown):
+            if node.metadata.get("set_apart"):
+                self._set_apart.add(node.node_id)
+            else:
+                sides[node.node_id] = _side_of(node)
         return sides
 
     def _chunks(self, ids: list[str]) -> dict[str, BaseNode]:
@@ -148,11 +182,11 @@ class HybridRetriever:
         known.update((node.node_id, node) for node in self.store.nodes_by_id(unknown))
         return known
 
-    def _side(self, side: str) -> _SideIndex:
+    def _side(self, side: str) -> SideIndex:
         # Read once: another thread's refresh() may clear the cache between check and use.
         index = self._sides.get(side)
         if index is None:
-            index = self._sides[side] = _SideIndex(self._bm25(side))
+            index = self._sides[side] = SideIndex(self._bm25(side))
         return index
 
     def _bm25(self, side: str) -> BaseRetriever | None:
@@ -173,10 +207,10 @@ class HybridRetriever:
         nodes = self.store.nodes(side)
         if not nodes:
             return None
-        top = min(self.candidates, len(nodes))
+        top = min(DEEPEST, len(nodes))
         retriever = BM25Retriever.from_defaults(nodes=nodes, similarity_top_k=top)
         if folder is not None:
-            _save_bm25(retriever, folder)
+            save_bm25(retriever, folder)
         return retriever
 
     def _bm25_folder(self, side: str) -> Path | None:
@@ -190,50 +224,12 @@ class HybridRetriever:
             return None
         if not ids:
             return None
-        key = hashlib.sha256("\n".join([*sorted(ids), str(self.candidates)]).encode())
+        key = hashlib.sha256("\n".join([*sorted(ids), str(DEEPEST)]).encode())
         return Path(self.store.settings.case_dir) / "bm25" / f"{side}-{key.hexdigest()[:24]}"
-
-
-class _SideIndex:
-    """A side's BM25 and its chunks by id. BM25 holds every chunk of the side, so the dense
-    ranking's ids are told apart by side and made into nodes without asking Chroma again."""
-
-    def __init__(self, bm25: BaseRetriever | None) -> None:
-        self.bm25 = bm25
-        self.corpus: list[dict] = bm25.corpus if bm25 is not None else []
-        self.positions = {chunk["node_id"]: at for at, chunk in enumerate(self.corpus)}
-
-    def nodes(self, ids: list[str]) -> dict[str, BaseNode]:
-        """The nodes of those ids that are this side's chunks."""
-        from llama_index.core.vector_stores.utils import metadata_dict_to_node
-
-        return {
-            chunk_id: metadata_dict_to_node(self.corpus[self.positions[chunk_id]])
-            for chunk_id in ids
-            if chunk_id in self.positions
-        }
 
 
 def _side_of(node: BaseNode) -> str:
     return str(node.metadata.get("side", ""))
-
-
-def _save_bm25(retriever: BaseRetriever, folder: Path) -> None:
-    """Write aside, then rename, so a reader never sees half a copy; older copies of the side go."""
-    import os
-    import shutil
-
-    partial = folder.with_name(f".{folder.name}.{os.getpid()}")
-    try:
-        retriever.persist(str(partial), show_progress=False, raise_on_serialization_error=True)
-        partial.rename(folder)
-    except (OSError, TypeError, ValueError):  # read-only folder, or another process was first
-        shutil.rmtree(partial, ignore_errors=True)
-        return
-    side = folder.name.split("-")[0]
-    for stale in folder.parent.glob(f"{side}-*"):
-        if stale != folder:
-            shutil.rmtree(stale, ignore_errors=True)
 
 
 def check_side(side: str) -> str:
@@ -247,9 +243,17 @@ def lead_with_decisive(
     fused: list[NodeWithScore], lexical: list[NodeWithScore]
 ) -> list[NodeWithScore]:
     """`fused` led by BM25's decisive hits: the first (at most `DECISIVE_LEAD`) that each
-    outscore every hit after them by `DECISIVE_BM25` or more, in BM25's order."""
+    outscore every hit after them by `DECISIVE_BM25` or more, in BM25's order. A hit with no
+    score (no word of the question) is never decisive, however little the next one scores."""
     scores = [hit.score or 0.0 for hit in lexical[: DECISIVE_LEAD + 1]]
-    cut = next((n for n in range(1, len(scores)) if scores[n - 1] >= DECISIVE_BM25 * scores[n]), 0)
+    cut = next(
+        (
+            n
+            for n in range(1, len(scores))
+            if scores[n - 1] > 0 and scores[n - 1] >= DECISIVE_BM25 * scores[n]
+        ),
+        0,
+    )
     if not cut:
         return fused
     lead = [hit.node.node_id for hit in lexical[:cut]]

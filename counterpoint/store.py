@@ -3,7 +3,8 @@ collection (`Settings.collection_name`; `counterpoint.cases` lists and deletes t
 
 Chunks are written through llama-index's `ChromaVectorStore`, so retrievers read them back as
 `TextNode`s. The collection records which embedder made its vectors; opening it with another
-embedder is refused rather than mixing two kinds of vector in one index.
+embedder is refused rather than mixing two kinds of vector in one index. A rebuild writes a
+second collection beside the live one and swaps it in at the end (`counterpoint.swap`).
 
 Against a server, every failure becomes a `StoreError` that says what to check (is it running,
 is the token right; `counterpoint.chroma`), and the store keeps working once the server is
@@ -12,14 +13,15 @@ back: the client reconnects on its own and the collection is looked up again aft
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from functools import lru_cache
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from counterpoint.chroma import collection_names, store_errors
+from counterpoint.cases import case_metadata, had_an_index, modifiable, record_case
+from counterpoint.chroma import REPAIR, guarded_vector_store, store_errors
 from counterpoint.config import Settings
 from counterpoint.errors import StoreError
+from counterpoint.swap import drop_staging, get_or_none, recover, staging_name
 
 if TYPE_CHECKING:
     from llama_index.core.schema import TextNode
@@ -27,20 +29,25 @@ if TYPE_CHECKING:
 
 T = TypeVar("T")
 _PAGE_SIZE = 5000  # Chroma's get() is paged so large collections never load in one response
+# Chunks of the documents' own text: page furniture is written with `set_apart: True`, and
+# chunks written before it have no such key, which `$ne` lets through.
+TEXT_ONLY: dict[str, Any] = {"set_apart": {"$ne": True}}
 
 
 class ChunkStore:
     """The chunks of one case's documents, with their vectors, in one Chroma collection."""
 
     def __init__(
-        self, client: Any, settings: Settings, embedder_id: str, rebuild: bool = False
+        self, client: Any, settings: Settings, embedder_id: str, staging: bool = False
     ) -> None:
         self.client = client
         self.settings = settings
         self.embedder_id = embedder_id
-        if rebuild and settings.collection_name in collection_names(client, settings):
-            with self._errors("dropping the old index"):
-                client.delete_collection(settings.collection_name)
+        # A rebuild writes beside the live collection, then swaps it in (`counterpoint.swap`).
+        self.name = staging_name(settings) if staging else settings.collection_name
+        if staging:
+            with self._errors("dropping an unfinished rebuild"):
+                drop_staging(client, settings)
         self._collection: Any = None
         self.collection  # noqa: B018 - open now, so a wrong embedder is refused at once
 
@@ -49,14 +56,7 @@ class ChunkStore:
         """The Chroma collection; looked up again after a failure (a restarted server)."""
         if self._collection is None:
             with self._errors("opening the collection"):
-                collection = self.client.get_or_create_collection(
-                    self.settings.collection_name,
-                    metadata={
-                        "embedder": self.embedder_id,
-                        "hnsw:space": "cosine",
-                        **case_metadata(self.settings),
-                    },
-                )
+                collection = self._open()
             stored = (collection.metadata or {}).get("embedder")
             if stored and stored != self.embedder_id:
                 raise StoreError(
@@ -66,10 +66,34 @@ class ChunkStore:
             self._collection = collection
         return self._collection
 
+    def _open(self) -> Any:
+        """The collection, made when the case never had one. A live collection that is gone
+        while the case's folder says it had one is a lost index, never silently made anew."""
+        if self.name == self.settings.collection_name:
+            found = get_or_none(self.client, self.name) or recover(self.client, self.settings)
+            if found is not None:
+                return found
+            if self.settings.case and had_an_index(self.settings):
+                raise StoreError(
+                    f"the index of the case '{self.settings.case}' is missing from the store, "
+                    f"though {self.settings.case_dir} says it had one (was chroma.sqlite3 "
+                    f"deleted or emptied?); {REPAIR}"
+                )
+        return self.client.get_or_create_collection(
+            self.name,
+            metadata={
+                "embedder": self.embedder_id,
+                "hnsw:space": "cosine",
+                **case_metadata(self.settings),
+            },
+        )
+
     def describe_case(self) -> None:
         """Record the case's display name and source folder on its collection when they
         changed (a renamed case, a corpus moved): what `counterpoint cases` lists."""
         wanted = case_metadata(self.settings)
+        if wanted:
+            record_case(self.settings)  # the doctor's list of cases when the store cannot say
         stored = dict(self.collection.metadata or {})
         if not wanted or all(stored.get(key) == value for key, value in wanted.items()):
             return
@@ -87,21 +111,33 @@ class ChunkStore:
             raise
 
     def _run(self, action: str, operation: Callable[[Any], T]) -> T:
-        """`operation(collection)`, retried once on a collection that was dropped and made
-        again meanwhile (a rebuild run from another replica); other failures: `StoreError`."""
-        from chromadb.errors import NotFoundError
-
+        """`operation(collection)`, retried once on the collection that replaced it meanwhile
+        (a rebuild swapped in, here or by another process); other failures: `StoreError`."""
         with self._errors(action):
             try:
                 return operation(self.collection)
-            except NotFoundError:
+            except Exception:
+                if not self._replaced():
+                    raise
                 self._collection = None
                 return operation(self.collection)
+
+    def _replaced(self) -> bool:
+        """The collection held was dropped or swapped for another since it was opened: chromadb
+        then says it is not found, or that its files are not found, by version and client."""
+        held = self._collection
+        if held is None:
+            return False
+        try:
+            current = get_or_none(self.client, self.name)
+        except Exception:  # noqa: BLE001 - the store itself fails: the first error stands
+            return False
+        return current is None or current.id != held.id
 
     @property
     def vector_store(self) -> ChromaVectorStore:
         """llama-index's view of the collection, for retrievers; failures are `StoreError`s."""
-        return _guarded_vector_store(self)
+        return guarded_vector_store(self)
 
     def nearest(
         self, vector: list[float], count: int, where: dict | None = None
@@ -136,12 +172,9 @@ class ChunkStore:
         return versions
 
     def documents(self) -> dict[str, dict[str, Any]]:
-        """doc_id -> the metadata of its first chunk plus a `chunks` count."""
-        docs: dict[str, dict[str, Any]] = {}
-        for meta in self._metadatas():
-            entry = docs.setdefault(str(meta["doc_id"]), {**meta, "chunks": 0})
-            entry["chunks"] += 1
-        return docs
+        """doc_id -> the metadata of its first chunk plus counts: `chunks` (all), `set_apart`
+        (page furniture among them), `comments` (readers' comments among them)."""
+        return _by_document(self._metadatas())
 
     def add(self, nodes: list[TextNode]) -> None:
         """Write embedded nodes of one document, all in one request when Chroma allows it.
@@ -170,9 +203,16 @@ class ChunkStore:
         where = {"side": side} if side else None
         return self._run("listing chunk ids", lambda c: c.get(where=where, include=[])["ids"])
 
-    def nodes(self, side: str | None = None) -> list[TextNode]:
-        """Every chunk (of one side), rebuilt as llama-index nodes: the corpus BM25 ranks."""
-        where = {"side": side} if side else None
+    def nodes(
+        self, side: str | None = None, furniture: bool = False, doc_id: str | None = None
+    ) -> list[TextNode]:
+        """Every chunk of the documents' own text (of one side): what BM25 ranks and the matrix
+        and timeline read; with `furniture`, the page furniture ingest set apart instead (of
+        one document): never retrieved, listed by `counterpoint inspect`."""
+        clauses = [{"set_apart": True} if furniture else TEXT_ONLY]
+        clauses += [{"side": side}] if side else []
+        clauses += [{"doc_id": doc_id}] if doc_id else []
+        where = clauses[0] if len(clauses) == 1 else {"$and": clauses}
         pages = self._pages(where, ["documents", "metadatas"])
         return [node for batch in pages for node in _as_nodes(batch)]
 
@@ -202,21 +242,25 @@ class ChunkStore:
             offset += len(batch["ids"])
 
 
-def modifiable(metadata: dict[str, Any] | None) -> dict[str, Any]:
-    """A collection's metadata as `modify()` takes it back: it replaces the metadata, and
-    refuses `hnsw:*` keys once the collection exists."""
-    return {key: value for key, value in (metadata or {}).items() if not key.startswith("hnsw:")}
+def documents_of(collection: Any) -> dict[str, dict[str, Any]]:
+    """`ChunkStore.documents` of a raw collection, whatever embedder made it (the doctor's,
+    a rebuild's look at the index it replaces)."""
+    metadatas, offset = [], 0
+    while (batch := collection.get(include=["metadatas"], limit=_PAGE_SIZE, offset=offset))["ids"]:
+        metadatas += batch["metadatas"]
+        offset += len(batch["ids"])
+    return _by_document(metadatas)
 
 
-def case_metadata(settings: Settings) -> dict[str, str]:
-    """What a case's collection records about it: id, display name, source folder."""
-    if not settings.case:
-        return {}
-    return {
-        "case_id": settings.case,
-        "case_name": settings.case_name or settings.case,
-        "case_root": str(settings.corpus_dir),
-    }
+def _by_document(metadatas: Iterable[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    docs: dict[str, dict[str, Any]] = {}
+    for meta in metadatas:
+        entry = docs.setdefault(str(meta["doc_id"]), {**meta, "chunks": 0, "set_apart": 0})
+        entry.setdefault("comments", 0)
+        entry["chunks"] += 1
+        entry["set_apart"] += bool(meta.get("set_apart"))
+        entry["comments"] += meta.get("voice") == "reader"
+    return docs
 
 
 def _as_nodes(batch: dict[str, Any]) -> list[TextNode]:
@@ -225,38 +269,3 @@ def _as_nodes(batch: dict[str, Any]) -> list[TextNode]:
 
     pairs = zip(batch["documents"], batch["metadatas"], strict=True)
     return [metadata_dict_to_node(meta, text) for text, meta in pairs]
-
-
-def _guarded_vector_store(store: ChunkStore) -> ChromaVectorStore:
-    """A `ChromaVectorStore` on the store's current collection whose failures are `StoreError`s.
-
-    Retrievers keep their vector store for the life of the process; reading the collection
-    from the `ChunkStore` at each call lets them follow it when it is looked up again.
-    """
-    vector_store = _guarded_class()(chroma_collection=store.collection)
-    vector_store._chunk_store = store
-    return vector_store
-
-
-@lru_cache(maxsize=1)
-def _guarded_class() -> type[ChromaVectorStore]:
-    from llama_index.vector_stores.chroma import ChromaVectorStore
-    from pydantic import PrivateAttr
-
-    class GuardedChromaVectorStore(ChromaVectorStore):
-        _chunk_store: Any = PrivateAttr(default=None)
-
-        def query(self, query: Any, **kwargs: Any) -> Any:
-            return self._on_current("searching", ChromaVectorStore.query, query, **kwargs)
-
-        def add(self, nodes: list, **kwargs: Any) -> list[str]:
-            return self._on_current("writing chunks", ChromaVectorStore.add, nodes, **kwargs)
-
-        def _on_current(self, action: str, method: Callable, *args: Any, **kwargs: Any) -> Any:
-            def run(collection: Any) -> Any:
-                self._collection = collection
-                return method(self, *args, **kwargs)
-
-            return self._chunk_store._run(action, run)
-
-    return GuardedChromaVectorStore

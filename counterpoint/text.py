@@ -49,9 +49,19 @@ def script_hint(question: str, embed_model: str) -> str:
     )
 
 
+def normalise_question(question: str) -> str:
+    """The question's characters as ingest leaves a document's (`ingest.characters`): no
+    zero-width characters or soft hyphens, full-width letters and ligatures in plain form; so
+    "ｈｕｍａｎ rig\u200bhts" finds what "human rights" finds."""
+    from ingest.characters import normalize_characters
+
+    return normalize_characters(question)
+
+
 def check_question(question: str, limit: int) -> str:
-    """The question, stripped; empty, wordless or over-long questions are refused."""
-    question = question.strip()
+    """The question, normalised as documents are and stripped; empty, wordless or over-long
+    questions are refused."""
+    question = normalise_question(question).strip()
     if not question:
         raise InputError("the question is empty")
     if len(question) > limit:

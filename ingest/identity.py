@@ -5,7 +5,9 @@ is the name the browser sent. Its id is taken from the file name, so two files o
 name (`c1/report.txt`, `c2/report.txt`) ask for the same id: the second is refused, naming both,
 unless the user asks for the replacement. So is the same file under the other side, and an upload
 whose name is taken by a different file. A manifest document is never replaced: a loose file
-whose name slugs like its id gets an id of its own.
+whose name slugs like its id gets an id of its own. Nor is a loose file or an upload replaced by
+a manifest entry of its id, unless the user asks (`check_takeovers`): whichever came first holds
+the id.
 """
 
 from __future__ import annotations
@@ -20,12 +22,16 @@ from typing import TYPE_CHECKING, Any
 from counterpoint.errors import IngestError
 
 if TYPE_CHECKING:
-    from ingest.manifest import DocumentEntry
+    from ingest.manifest import DocumentEntry, Manifest
 
 UPLOAD_PREFIX = "upload:"
 # Bump when cleaning, chunking or chunk metadata change, so every document is re-chunked once.
 # 2: chunks carry `content_hash` (duplicate detection) and `doc_chunks` (completeness).
-PIPELINE_VERSION = "2"
+# 3: page furniture set apart (`set_apart`, `furniture`, `voice`), chunks end at pages and
+# sections, tables split by rows with a `context`.
+# 4: page numbers are the number-only lines that count up with the pages (a table's figures at
+# a page's edge stay text).
+PIPELINE_VERSION = "4"
 REPLACE_HINT = "ask for the replacement (`--replace`; on the Corpus tab, tick Replace)"
 
 
@@ -83,6 +89,28 @@ def loose_id(
             f"nothing was added. To replace it, {REPLACE_HINT}; to keep both, rename the file"
         )
     return doc_id
+
+
+def check_takeovers(
+    manifest: Manifest, documents: dict[str, dict], replace: bool
+) -> dict[str, dict]:
+    """The loose files and uploads whose ids entries of `manifest` ask for: an `IngestError`
+    naming both unless `replace` (then they are returned, to be replaced)."""
+    taken = {
+        entry.id: (entry, documents[entry.id])
+        for entry in manifest.documents
+        if entry.id in documents and origin(documents[entry.id]) == "file"
+    }
+    if taken and not replace:
+        entry, meta = next(iter(taken.values()))
+        raise IngestError(
+            f"{manifest.root / 'corpus.toml'}: the {entry.side} document '{entry.id}' "
+            f"({entry.path}) would replace the {meta.get('side')} document "
+            f"'{meta.get('title', entry.id)}' (id {entry.id}) added from "
+            f"{describe_source(meta)}; nothing was changed. Give the entry another id, or to "
+            "replace it, run `counterpoint ingest --replace`"
+        )
+    return {doc_id: meta for doc_id, (_, meta) in taken.items()}
 
 
 def _holder_of(key: str, documents: dict[str, dict]) -> str | None:

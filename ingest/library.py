@@ -9,8 +9,9 @@ from typing import TYPE_CHECKING
 
 from counterpoint.config import Side
 from counterpoint.errors import IngestError
-from ingest.identity import describe_source, origin
-from ingest.sources import UPLOADS, KeptSource, forget, keep, load_sources
+from ingest.identity import describe_source, document_hash, origin
+from ingest.manifest import DocumentEntry
+from ingest.sources import FILES, UPLOADS, KeptSource, forget, keep, load_sources
 
 if TYPE_CHECKING:
     from counterpoint.store import ChunkStore
@@ -26,7 +27,10 @@ def add_file(
     key: str | None = None,
     replace: bool = False,
 ) -> IngestReport:
-    """Index a loose file or an upload (`key`: `upload:<name>`) and keep its source."""
+    """Index a loose file or an upload (`key`: `upload:<name>`) and keep its source. The
+    registry of kept sources is read first: when it is damaged nothing is indexed, for a
+    document indexed without its source kept would be lost to the next rebuild."""
+    load_sources(data_dir)
     report = ingestor.ingest_file(path, side, title, key, replace)
     [doc_id] = report.added + report.updated + report.unchanged
     source = KeptSource(
@@ -98,3 +102,39 @@ def restore(ingestor: Ingestor, data_dir: Path, report: IngestReport) -> list[st
         report.merge(done)
     return missing
 
+
+def recover_sources(
+    documents: dict[str, dict], data_dir: Path, chunk_tokens: int, chunk_overlap: int
+) -> tuple[dict[str, KeptSource], list[str]]:
+    """The registry of kept sources made again (a damaged `sources.json`) from what the index
+    holds of the documents added outside the manifest and the copies kept of them; and the
+    ids of those whose copy is gone."""
+    sources, missing = {}, []
+    for doc_id, meta in sorted(documents.items()):
+        if origin(meta) != "file":
+            continue
+        if (copy := _kept_copy(data_dir, meta)) is None:
+            missing.append(doc_id)
+            continue
+        entry = DocumentEntry(id=doc_id, title="", side=meta["side"], path=copy)
+        untitled = document_hash(entry, copy.read_bytes(), chunk_tokens, chunk_overlap)
+        sources[doc_id] = KeptSource(
+            doc_id=doc_id,
+            side=meta["side"],
+            # The title the user gave, unless the chunks were made without one (from the text).
+            title="" if untitled == meta.get("doc_hash") else str(meta.get("title", "")),
+            key=str(meta.get("source") or f"upload:{meta['file']}"),
+            kept=copy.relative_to(data_dir).as_posix(),
+            content_hash=str(meta["content_hash"]),
+        )
+    return sources, missing
+
+
+def _kept_copy(data_dir: Path, meta: dict) -> Path | None:
+    """Where a document's file is kept (`files/` or `uploads/`, under its hash), if it is."""
+    name, digest = str(meta.get("file", "")), str(meta.get("content_hash", ""))
+    for part in (UPLOADS, FILES):
+        path = data_dir / part / digest[:16] / name
+        if name and path.is_file() and hashlib.sha256(path.read_bytes()).hexdigest() == digest:
+            return path
+    return None

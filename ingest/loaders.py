@@ -21,8 +21,12 @@ from pathlib import Path
 from typing import BinaryIO
 
 from counterpoint.errors import IngestError
+from ingest.webpage import MainContent, main_content, visible_text
 
 MAX_FILE_BYTES = 50 * 1024 * 1024
+# A .docx's XML unpacked: a text of the size limit takes about four times its size as XML; a
+# few hundred kB of zip can unpack to gigabytes, which the XML parser would hold in memory.
+MAX_DOCX_XML_BYTES = 4 * MAX_FILE_BYTES
 SUPPORTED_SUFFIXES = (".txt", ".md", ".html", ".htm", ".pdf", ".docx")
 # A line opening with exactly one space, then text: how the ESG report's extraction marks pages.
 _LEADING_SPACE_PAGE = re.compile(r"^ (?=\S)", re.MULTILINE)
@@ -34,10 +38,12 @@ _COPY_BLOCK = 1024 * 1024
 
 @dataclass(frozen=True)
 class RawPage:
-    """The text of one page; `number` is 1-based, or None for formats without pages."""
+    """The text of one page; `number` is 1-based, or None for formats without pages. A web
+    page also carries what its main-content extractor read as the article (`main`)."""
 
     number: int | None
     text: str
+    main: MainContent | None = None
 
 
 def load_pages(path: Path, page_breaks: str | None = None) -> list[RawPage]:
@@ -186,12 +192,10 @@ def _load_text(path: Path, page_breaks: str | None) -> list[RawPage]:
 
 
 def _load_html(path: Path, page_breaks: str | None) -> list[RawPage]:
-    from bs4 import BeautifulSoup
-
-    soup = BeautifulSoup(decode_text(path.read_bytes(), path.name), "html.parser")
-    for tag in soup(["script", "style", "nav", "noscript", "template"]):
-        tag.decompose()
-    return [RawPage(None, soup.get_text("\n"))]
+    # The page's whole visible text is kept (furniture is set apart later, not dropped), with
+    # what trafilatura reads as its article and comments beside it (`ingest.webpage`).
+    html = decode_text(path.read_bytes(), path.name)
+    return [RawPage(None, visible_text(html), main_content(html))]
 
 
 def _load_pdf(path: Path, page_breaks: str | None) -> list[RawPage]:
@@ -232,13 +236,58 @@ def _load_docx(path: Path, page_breaks: str | None) -> list[RawPage]:
     from docx import Document
 
     try:
+        with zipfile.ZipFile(path) as package:  # a .docx is a zip: its XML is read unpacked
+            unpacked = sum(i.file_size for i in package.infolist() if i.filename.endswith(".xml"))
+        if unpacked > MAX_DOCX_XML_BYTES:
+            limit = MAX_DOCX_XML_BYTES // 2**20
+            raise IngestError(
+                f"{path.name}: its text unpacks to {unpacked / 2**20:.0f} MB of XML, over the "
+                f"{limit} MB limit (a decompression bomb?)"
+            )
         document = Document(str(path))
     except (zipfile.BadZipFile, KeyError, ValueError) as exc:
         raise IngestError(f"{path.name}: {_damaged(path, exc)}") from None
-    blocks = [p.text for p in document.paragraphs]
-    for table in document.tables:
-        blocks.extend(" · ".join(cell.text for cell in row.cells) for row in table.rows)
-    return [RawPage(None, "\n\n".join(blocks))]
+    return [RawPage(None, "\n\n".join(_docx_blocks(document)))]
+
+
+def _docx_blocks(container: object) -> list[str]:
+    """The paragraphs and table rows of a document or a table cell, in reading order."""
+    from docx.table import Table
+
+    blocks = []
+    for item in container.iter_inner_content():  # type: ignore[attr-defined]
+        blocks.extend(_docx_rows(item) if isinstance(item, Table) else [item.text])
+    return blocks
+
+
+def _docx_rows(table: object) -> list[str]:
+    """One line per row, its cells joined by " · "; a merged cell, which python-docx repeats in
+    every grid position it spans, is read once; a table inside a cell (which `cell.text` leaves
+    out) is read after its row."""
+    seen: set[object] = set()
+    lines = []
+    for row in table.rows:  # type: ignore[attr-defined]
+        cells: list[str] = []
+        inner: list[str] = []
+        for cell in row.cells:
+            if cell._tc not in seen:  # noqa: SLF001 - the XML element a merge shares
+                seen.add(cell._tc)  # noqa: SLF001
+                cells.append(_docx_cell(cell, inner))
+        lines += [" · ".join(cells), *inner]
+    return lines
+
+
+def _docx_cell(cell: object, inner: list[str]) -> str:
+    """A cell's own paragraphs; the rows of the tables inside it go to `inner`."""
+    from docx.table import Table
+
+    texts = []
+    for part in cell.iter_inner_content():  # type: ignore[attr-defined]
+        if isinstance(part, Table):
+            inner += _docx_rows(part)
+        else:
+            texts.append(part.text)
+    return "\n".join(texts)
 
 
 _LOADERS: dict[str, Callable[[Path, str | None], list[RawPage]]] = {

@@ -41,6 +41,9 @@ class DocumentEntry(BaseModel):
     url: str = ""
     notes: str = ""
     page_breaks: Literal["leading-space"] | None = None
+    # Page furniture to keep as the document's text: a kind ("related list") or the first
+    # words of a block that `counterpoint inspect` lists as set apart.
+    keep: list[str] = []
 
     @field_validator("id")
     @classmethod
@@ -70,6 +73,10 @@ def load_manifest(path: Path) -> Manifest:
         raw = tomllib.loads(path.read_text(encoding="utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise ManifestError(f"{path}: not valid TOML ({exc})") from None
+    except PermissionError:
+        raise ManifestError(f"permission denied: {path}") from None
+    except OSError as exc:
+        raise ManifestError(f"{path}: cannot read it ({exc.strerror})") from None
     _check_tables(path, raw)
     entries = [_parse_entry(path, n, item) for n, item in enumerate(raw.get("document", []), 1)]
     root = path.parent.resolve()

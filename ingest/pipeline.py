@@ -5,10 +5,12 @@ entry and the chunking settings, and how many chunks that version has. An unchan
 skipped; a changed one gets its new chunks written before its old ones are deleted (so a reader
 never sees it missing); a document gone from the manifest is deleted.
 
-Atomic per document: all of a document's chunks go to Chroma in one request, and a document
-counts as unchanged only when every chunk of its version is there and no other version is. So
-an ingest killed at any point is repaired by running it again, with the same chunk ids an
-uninterrupted run writes. A file whose bytes are already indexed under another id is refused.
+Atomic per document: a document's chunks are embedded EMBED_BATCH at a time and written in
+requests of WRITE_BATCH, each batch's vectors let go once written (a book-sized text never holds
+all its vectors at once), and a document counts as unchanged only when every chunk of its
+version is there and no other version is. So an ingest killed at any point is repaired by
+running it again, with the same chunk ids an uninterrupted run writes. A file whose bytes are
+already indexed under another id is refused.
 """
 
 from __future__ import annotations
@@ -24,10 +26,11 @@ from typing import TYPE_CHECKING
 from counterpoint.config import Side
 from counterpoint.embedding import count_word_pieces
 from counterpoint.errors import IngestError
-from ingest.chunking import Chunk, assemble_text, chunk_document
+from ingest.chunking import assemble_text, chunk_document
 from ingest.cleaning import clean_text
 from ingest.identity import (
     PIPELINE_VERSION,  # noqa: F401 - the matrix cache reads it here
+    check_takeovers,
     document_hash,
     is_complete,
     loose_id,
@@ -35,6 +38,7 @@ from ingest.identity import (
 )
 from ingest.loaders import check_file, load_pages
 from ingest.manifest import DocumentEntry, Manifest
+from ingest.nodes import chunk_node
 from ingest.removals import check_removals
 
 if TYPE_CHECKING:
@@ -43,6 +47,8 @@ if TYPE_CHECKING:
 
     from counterpoint.store import ChunkStore
 
+EMBED_BATCH = 32  # texts per call of the embedder
+WRITE_BATCH = 2048  # chunks embedded, then written, at a time (every report fits in one)
 Done = Callable[[Path, "str | None"], None]  # a document handled: its file, why it was refused
 Step = Callable[[str, float], None]  # what one document's ingest is doing, and how far (0-1)
 
@@ -59,11 +65,13 @@ class IngestReport:
     chunks_total: int = 0
     seconds: float = 0.0
     previous: dict | None = None  # a loose file's older version: its first chunk's metadata
+    replaced: dict[str, dict] = field(default_factory=dict)  # loose documents a manifest took
 
     def merge(self, other: IngestReport) -> None:
         """Add another run's outcome to this one (a rebuild's kept sources)."""
         for name in ("added", "updated", "unchanged", "removed"):
             getattr(self, name).extend(getattr(other, name))
+        self.replaced.update(other.replaced)
         self.chunks_written += other.chunks_written
         self.chunks_total = other.chunks_total
 
@@ -102,16 +110,22 @@ class Ingestor:
             self.on_step(doing, done)
 
     def ingest_manifest(
-        self, manifest: Manifest, prune: bool = False, done: Done | None = None
+        self,
+        manifest: Manifest,
+        prune: bool = False,
+        done: Done | None = None,
+        replace: bool = False,
     ) -> IngestReport:
         """Bring the index in line with the manifest: add, update, skip, delete. A manifest
         that would remove every document it indexed, or more than half, is refused unless
-        `prune` (an emptied or misspelled corpus.toml must not wipe the index). With `done`,
-        each document is passed to it once handled, with the reason if it was refused, and
-        a refused document no longer stops the run (a portfolio ingest)."""
+        `prune` (an emptied or misspelled corpus.toml must not wipe the index); one whose entry
+        takes the id of a loose file or an upload, unless `replace`. With `done`, each document
+        is passed to it once handled, with the reason if it was refused, and a refused
+        document no longer stops the run (a portfolio ingest)."""
         started = time.perf_counter()
         report = IngestReport()
         documents = self.store.documents()
+        report.replaced = check_takeovers(manifest, documents, replace)
         # Documents about to leave the manifest are no originals: a renamed entry is no copy.
         leaving = check_removals(manifest, documents, prune)
         known = self._known({d: m for d, m in documents.items() if d not in leaving})
@@ -187,9 +201,7 @@ class Ingestor:
                 "nothing was added"
             )
         nodes = self.prepare(entry, path, digest, "file" if source else "manifest", content, source)
-        self._embed(nodes, entry.id)
-        self._step(f"writing {len(nodes)} passages to the index", 0.95)
-        self.store.add(nodes)
+        self._embed_and_write(nodes, entry.id)
         self.store.delete_document(entry.id, keep_hash=digest)
         (report.updated if entry.id in known.versions else report.added).append(entry.id)
         known.versions[entry.id] = {digest: (len(nodes), len(nodes))}
@@ -213,7 +225,7 @@ class Ingestor:
         self._step(f"reading {path.name}", 0.0)
         pages = load_pages(path, entry.page_breaks)
         self._step(f"cleaning and chunking {len(pages)} pages", 0.05)
-        document = assemble_text(pages, clean_text)
+        document = assemble_text(pages, clean_text, entry.keep)
         chunks = chunk_document(document, self.chunk_tokens, self.chunk_overlap, count_word_pieces)
         if not chunks:
             raise IngestError(f"{path.name}: no text left to index after cleaning")
@@ -231,26 +243,36 @@ class Ingestor:
             "content_hash": content,
             "doc_chunks": len(chunks),
         }
-        return [_node(described, chunk) for chunk in chunks]
+        return [chunk_node(described, chunk) for chunk in chunks]
 
-    def _embed(self, nodes: list[TextNode], doc_id: str) -> None:
+    def _embed_and_write(self, nodes: list[TextNode], doc_id: str) -> None:
+        """Embed the nodes and write them, WRITE_BATCH at a time: a report goes to Chroma in one
+        request, and a book-sized text never holds all its vectors at once (as Python lists
+        they take ten times the text's size). A write cut short is finished by the next ingest
+        (a version counts as written only when all its chunks are there)."""
         from tqdm import tqdm
 
-        batch = 32
-        texts = [node.get_content() for node in nodes]
         with tqdm(
             total=len(nodes), desc=doc_id[:40], unit="chunk", disable=not self.progress
         ) as bar:
-            for start in range(0, len(nodes), batch):
-                vectors = self.embedder.get_text_embedding_batch(texts[start : start + batch])
-                for node, vector in zip(nodes[start : start + batch], vectors, strict=True):
-                    node.embedding = vector
-                bar.update(len(vectors))
-                done = min(start + batch, len(nodes))
-                # Embedding is most of the time: it fills the bar from 10% to 95%.
-                self._step(
-                    f"embedding: {done} of {len(nodes)} passages", 0.1 + 0.85 * done / len(nodes)
-                )
+            for start in range(0, len(nodes), WRITE_BATCH):
+                batch = nodes[start : start + WRITE_BATCH]
+                self._embed(batch, start, len(nodes), bar)
+                self._step(f"writing {len(batch)} passages to the index", 0.95)
+                self.store.add(batch)
+                for node in batch:
+                    node.embedding = None  # written: the vector is Chroma's now
+
+    def _embed(self, batch: list[TextNode], offset: int, total: int, bar) -> None:  # noqa: ANN001
+        texts = [node.get_content() for node in batch]
+        for start in range(0, len(batch), EMBED_BATCH):
+            vectors = self.embedder.get_text_embedding_batch(texts[start : start + EMBED_BATCH])
+            for node, vector in zip(batch[start : start + EMBED_BATCH], vectors, strict=True):
+                node.embedding = vector
+            bar.update(len(vectors))
+            done = offset + min(start + EMBED_BATCH, len(batch))
+            # Embedding is most of the time: it fills the bar from 10% to 95%.
+            self._step(f"embedding: {done} of {total} passages", 0.1 + 0.85 * done / total)
 
 
 def title_from_text(text: str, path: Path) -> str:
@@ -260,28 +282,3 @@ def title_from_text(text: str, path: Path) -> str:
         if 3 <= len(line) <= 150:
             return line
     return path.stem
-
-
-def _node(described: dict, chunk: Chunk) -> TextNode:
-    from llama_index.core.schema import NodeRelationship, RelatedNodeInfo, TextNode
-
-    metadata = {
-        **described,
-        "position": chunk.position,
-        "section": chunk.section,
-        "start_char": chunk.start,
-        "end_char": chunk.end,
-    }
-    if chunk.page is not None:
-        metadata["page"] = chunk.page
-        metadata["page_end"] = chunk.page_end or chunk.page
-    return TextNode(
-        id_=f"{described['doc_hash'][:16]}-{chunk.position:04d}",
-        text=chunk.text,
-        metadata=metadata,
-        # llama-index writes the source's id into Chroma as `doc_id`: it must be ours.
-        relationships={NodeRelationship.SOURCE: RelatedNodeInfo(node_id=described["doc_id"])},
-        # The vector and BM25 see the passage alone; metadata is for display and filters.
-        excluded_embed_metadata_keys=list(metadata),
-        excluded_llm_metadata_keys=list(metadata),
-    )

@@ -50,6 +50,8 @@ def load_sources(data_dir: Path) -> dict[str, KeptSource]:
     try:
         raw = json.loads(path.read_text(encoding="utf-8"))
         return {doc_id: KeptSource.model_validate(item) for doc_id, item in raw.items()}
+    except PermissionError:  # unreadable is not damaged: nothing is to be repaired
+        raise IngestError(f"permission denied: {path}") from None
     except (OSError, ValueError, ValidationError, AttributeError) as exc:
         raise IngestError(
             f"{path} is damaged ({type(exc).__name__}); run `counterpoint doctor --repair`"

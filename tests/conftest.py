@@ -6,7 +6,6 @@ import os
 import shutil
 import subprocess
 import sys
-import tomllib
 from pathlib import Path
 
 import pytest
@@ -73,9 +72,19 @@ def corpus_copy(tmp_path: Path) -> Path:
 
 
 @pytest.fixture(scope="session")
+def eval_answers(seed_assistant: Assistant, eval_questions: list[dict]) -> dict[str, object]:
+    """Every evaluation question's extractive answer on the seed corpus, asked once for the
+    session (question id -> Answer): the specs that read every answer share it."""
+    return {q["id"]: seed_assistant.ask(q["question"], mode="extractive") for q in eval_questions}
+
+
+@pytest.fixture(scope="session")
 def eval_questions() -> list[dict]:
-    """The evaluation questions with their evidence (tests/data/eval_questions.toml)."""
-    return tomllib.loads(EVAL_QUESTIONS.read_text(encoding="utf-8"))["question"]
+    """The evaluation questions with their evidence (tests/data/eval_questions.toml), as
+    `counterpoint eval` scores them (page furniture left out)."""
+    from counterpoint.evaluation.run import load_questions
+
+    return load_questions(EVAL_QUESTIONS)
 
 
 # --- Store modes: a real Chroma server, and one behind a token-checking proxy ----------------
@@ -276,9 +285,10 @@ def sliced_corpus(
 
 
 def stored_chunk_ids(assistant: Assistant) -> dict[str, list[str]]:
-    """doc_id -> the sorted chunk ids the index holds for it (a list: duplicates would show)."""
+    """doc_id -> the sorted chunk ids the index holds for it, its page furniture included (a
+    list: duplicates would show)."""
     ids: dict[str, list[str]] = {}
-    for node in assistant.store.nodes():
+    for node in assistant.store.nodes() + assistant.store.nodes(furniture=True):
         ids.setdefault(node.metadata["doc_id"], []).append(node.node_id)
     return {doc_id: sorted(chunks) for doc_id, chunks in ids.items()}
 

@@ -105,7 +105,8 @@ def test_a_citation_opens_its_passage_with_the_quote_highlighted(seed_app, seed_
     answer = seed_app.session_state["turns"][0]
     first = answer.citations[0]
     viewer = seed_app.expander(key="cite-0-1")
-    assert viewer.label.startswith(f"[1] {first.side.upper()} · {first.title}")
+    speaker = f"COMPANY · as quoted by {first.quoted_by}" if first.quoted_by else first.side.upper()
+    assert viewer.label.startswith(f"[1] {speaker} · {first.title}")
     passage = " ".join(h.value for h in viewer.html)
     assert f"<mark>{html.escape(first.quote)}</mark>" in passage.replace("<br>", "\n")
     publisher = seed_assistant.store.documents()[first.doc_id]["publisher"]
@@ -274,7 +275,7 @@ def test_answer_parts_are_found_however_the_model_writes_the_headings():
     assert split_parts("No headings at all [1].") == [("answer", "", "No headings at all [1].")]
 
 
-def test_citation_markers_carry_their_side_and_flag_unverified_quotes():
+def test_citation_markers_carry_their_side_and_flag_quotes_not_verbatim():
     from counterpoint.models import Citation
     from ui.chat import with_markers
 
@@ -293,7 +294,7 @@ def test_citation_markers_carry_their_side_and_flag_unverified_quotes():
     cites = [cite(1, "company", True), cite(2, "critic", True), cite(3, "critic", False)]
     marked = with_markers("A [1]. B [2]. C [3]. D [9]. Costs $5 <b>", cites)
     assert ":blue-badge[1]" in marked and ":orange-badge[2]" in marked
-    assert ":red-badge[⚠ 3 unverified]" in marked and "[9]" in marked
+    assert ":red-badge[⚠ 3 not verbatim]" in marked and "[9]" in marked
     assert "\\$5" in marked and "\\<b>" in marked  # quoted text never turns into markup
 
 

@@ -71,7 +71,7 @@ def test_the_markdown_brief_holds_every_answer_quote_and_source(brief, answer):
     text = to_markdown(brief)
     assert "Exported 2026-11-27 09:30 UTC" in text
     assert "## 1. Are suppliers audited?" in text and answer.answer in text
-    assert "[1] COMPANY · Acme Report · p. 4 · verified verbatim" in text
+    assert "[1] COMPANY · Acme Report · p. 4 · verbatim · answers, relevance" in text
     assert "> We audit our suppliers every year." in text
     assert "[2] CRITIC · Watch Article · no page numbers" in text
     assert f"SHA-256: `{HASH}`" in text
@@ -79,9 +79,17 @@ def test_the_markdown_brief_holds_every_answer_quote_and_source(brief, answer):
     assert "file not available" in text
 
 
-def test_an_unverified_quote_is_flagged_in_the_brief(brief, answer):
+def test_a_quote_not_verbatim_is_flagged_in_the_brief(brief, answer):
     answer.citations[1].supported = False
-    assert "[2] CRITIC · Watch Article · no page numbers · UNVERIFIED" in to_markdown(brief)
+    assert "[2] CRITIC · Watch Article · no page numbers · NOT VERBATIM" in to_markdown(brief)
+
+
+def test_a_closest_passage_says_in_the_brief_that_it_may_not_answer(brief, answer):
+    answer.citations[1].tier, answer.citations[1].relevance = "closest", 0.31
+    assert (
+        "[2] CRITIC · Watch Article · no page numbers · verbatim · may not answer, relevance 0.31"
+        in to_markdown(brief)
+    )
 
 
 def test_the_pdf_brief_reads_back_with_quotes_sides_and_hashes(brief):
@@ -110,7 +118,7 @@ def test_the_word_brief_reads_back_with_quotes_and_hashes(brief):
     text = "\n".join(p.text for p in doc.paragraphs)
     assert "1. Are suppliers audited?" in text
     assert "“The audits cover only a tenth of suppliers.”" in text
-    assert "[1] COMPANY · Acme Report · p. 4 · verified verbatim" in text
+    assert "[1] COMPANY · Acme Report · p. 4 · verbatim · answers, relevance" in text
     assert f"SHA-256: {HASH}" in text
     assert doc.tables and doc.tables[0].rows[0].cells[0].text == "Company"
 

@@ -263,7 +263,8 @@ def test_an_index_made_before_cases_becomes_its_corpus_case_with_nothing_embedde
     corpus, data = case_corpus(tmp_path / "acme", "acme"), tmp_path / "data"
     settings = make_settings(data, corpus)
     store = ChunkStore(open_client(settings), settings, embedder_identity(settings), False)
-    ingestor = Ingestor(store, get_embedder(settings), 160, 32, progress=False)
+    size, overlap = settings.chunk_tokens, settings.chunk_overlap
+    ingestor = Ingestor(store, get_embedder(settings), size, overlap, progress=False)
     ingestor.ingest_manifest(load_manifest(corpus / "corpus.toml"))
     notes = tmp_path / "notes.txt"
     notes.write_text("Acme field notes\n\nThe Shenzhen audits were announced.\n", "utf-8")

@@ -57,9 +57,15 @@ def test_reader_comments_and_site_navigation_are_not_allegations(seed_matrix):
     assert not _has(allegations, "Verkada was unhappy with IPVM's recent coverage")
 
 
-def test_an_allegation_naming_a_region_and_sanctions_is_found(seed_matrix):
+def test_an_allegation_naming_sanctions_is_found(seed_matrix):
     allegations = [r.allegation for r in seed_matrix.allegations]
-    assert _has(allegations, "urging sanctions against Chinese officials plus Dahua and Hikvision")
+    assert _has(allegations, "the US government was considering sanctioning Hikvision")
+
+
+def test_another_reports_teaser_is_not_an_allegation(seed_matrix):
+    # The IPVM page's related-report list: other reports, set apart at ingest.
+    allegations = [r.allegation for r in seed_matrix.allegations]
+    assert not _has(allegations, "urging sanctions against Chinese officials plus Dahua")
 
 
 def test_allegations_come_only_from_critic_documents(seed_matrix):

@@ -11,6 +11,7 @@ import pytest
 
 from counterpoint.assistant import Assistant
 from counterpoint.errors import IngestError
+from ingest.sources import kept_files, load_sources
 from tests.conftest import make_settings, run_cli, stored_chunk_ids
 from tests.test_ingest import small_corpus
 
@@ -87,3 +88,30 @@ def test_an_upload_of_a_taken_name_is_refused_unless_asked(assistant):
     upload = io.BytesIO(COMPANY_TEXT.encode())
     assert assistant.ingest_upload("report.txt", upload, "company", replace=True).updated
     assert sides(assistant)["report"] == "company"
+
+
+def test_a_manifest_entry_cannot_take_a_loose_documents_id_unless_asked(assistant, tmp_path):
+    _, company = two_reports(tmp_path)
+    assistant.ingest_file(company, "company")  # id "report", the company's
+    corpus = assistant.base_settings.corpus_dir
+    (corpus / "critic-report.txt").write_text(CRITIC_TEXT, encoding="utf-8")
+    manifest = corpus / "corpus.toml"
+    manifest.write_text(
+        manifest.read_text(encoding="utf-8") + '\n[[document]]\nid = "report"\n'
+        'title = "Critic report"\nside = "critic"\npath = "critic-report.txt"\n',
+        encoding="utf-8",
+    )
+    before = stored_chunk_ids(assistant)
+    for rebuild in (False, True):
+        with pytest.raises(
+            IngestError, match=rf"'report'.*company document .*{company}.*--replace"
+        ):
+            assistant.ingest(rebuild=rebuild, progress=False)
+        assert stored_chunk_ids(assistant) == before and sides(assistant)["report"] == "company"
+    assert assistant.ingest(progress=False, replace=True).updated == ["report"]
+    assert sides(assistant)["report"] == "critic"
+    folder = assistant.settings.case_dir
+    assert not kept_files(folder) and not load_sources(folder)  # its kept copy is let go
+    assistant.ingest(rebuild=True, progress=False)  # and the rebuild does not swap it back
+    assert sides(assistant)["report"] == "critic"
+    assert assistant.ingest(progress=False).unchanged == ["acme-report", "watch-article", "report"]

@@ -105,3 +105,39 @@ def test_unsupported_type_is_refused(tmp_path):
 def test_missing_file_is_refused(tmp_path):
     with pytest.raises(IngestError, match="gone.txt: cannot read the file"):
         load_pages(tmp_path / "gone.txt")
+
+
+def test_docx_tables_inside_cells_are_read_and_merged_cells_once(tmp_path):
+    from docx import Document
+
+    document = Document()
+    document.add_paragraph("Supplier audits by region.")
+    table = document.add_table(rows=3, cols=3)
+    table.cell(0, 0).merge(table.cell(0, 2)).text = "Audits of 2020"  # across the row
+    table.cell(1, 0).merge(table.cell(2, 0)).text = "Xinjiang"  # down two rows
+    table.cell(1, 1).text = "Announced"
+    inner = table.cell(1, 2).add_table(rows=1, cols=2)
+    inner.cell(0, 0).text = "Forced labour found"
+    inner.cell(0, 1).text = "3 sites"
+    table.cell(2, 1).text = "Unannounced"
+    document.add_paragraph("Closing remarks.")
+    document.save(tmp_path / "nested.docx")
+    text = load_pages(tmp_path / "nested.docx")[0].text
+    assert "Forced labour found · 3 sites" in text
+    assert text.count("Audits of 2020") == 1 and text.count("Xinjiang") == 1
+    assert text.index("Supplier audits") < text.index("Forced labour") < text.index("Closing")
+
+
+def test_a_docx_whose_xml_unpacks_past_the_limit_is_refused_before_it_is_parsed(
+    tmp_path, monkeypatch
+):
+    from docx import Document
+
+    import ingest.loaders
+
+    document = Document()
+    document.add_paragraph("Audits " * 2000)
+    document.save(tmp_path / "bomb.docx")
+    monkeypatch.setattr(ingest.loaders, "MAX_DOCX_XML_BYTES", 10_000)  # as a bomb of GBs would
+    with pytest.raises(IngestError, match=r"bomb\.docx: its text unpacks to .* MB of XML, over"):
+        load_pages(tmp_path / "bomb.docx")

@@ -110,6 +110,10 @@ class _ScriptedHandler(BaseHTTPRequestHandler):
         self.wfile.flush()
 
 
+# The company text in two chunks: the call-budget test needs more chunks than calls.
+SMALL_CHUNKS = {"COUNTERPOINT_CHUNK_TOKENS": 160}
+
+
 @pytest.fixture(scope="module")
 def corpus_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A two-document corpus (a fictional company and one critic) ingested once."""
@@ -124,7 +128,7 @@ def corpus_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
         encoding="utf-8",
     )
     data_dir = folder / "index"
-    Assistant(make_settings(data_dir, folder), notify=print).ingest(progress=False)
+    Assistant(make_settings(data_dir, folder, **SMALL_CHUNKS), notify=print).ingest(progress=False)
     return data_dir
 
 
@@ -143,6 +147,7 @@ def assistant_at(data_dir: Path, url: str, **extra: object) -> Assistant:
         "COUNTERPOINT_LLM_MODEL": MODEL_ALIAS,
         "COUNTERPOINT_LLM_MAX_TOKENS": 96,
         "COUNTERPOINT_LLM_CONTEXT_WINDOW": 2048,
+        **SMALL_CHUNKS,
         **extra,
     }
     return Assistant(make_settings(data_dir, data_dir.parent, **values), notify=print)

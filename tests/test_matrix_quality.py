@@ -208,13 +208,15 @@ def label_sides(labels_path: Path, assistant: Assistant) -> list[tuple[str, str,
         for item in raw.get(kind, []):
             needle = normalise(item["text"])
             sides = [side for side, texts in chunks.items() if any(needle in t for t in texts)]
-            found.append((kind, item["text"], sides))
+            found.append(("set_apart" if item.get("set_apart") else kind, item["text"], sides))
     return found
 
 
 def misplaced_labels(labels_path: Path, assistant: Assistant) -> list[tuple[str, list[str]]]:
-    """Labels not found in exactly their own side's chunks (claims and not_claims: company)."""
+    """Labels not found in exactly their own side's chunks (claims and not_claims: company;
+    another report's teaser, set apart at ingest: no side's text)."""
     own = {"claim": ["company"], "allegation": ["critic"], "not_claim": ["company"]}
+    own["set_apart"] = []
     found = label_sides(labels_path, assistant)
     return [(text, sides) for kind, text, sides in found if sides != own[kind]]
 

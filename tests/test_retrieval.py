@@ -56,22 +56,27 @@ def _bundle(assistant, question: str):
 
 
 def test_dense_candidates_split_from_one_query_are_each_sides_nearest(seed_assistant):
+    from counterpoint.store import TEXT_ONLY
+
     retriever, store = seed_assistant.retriever, seed_assistant.store
     bundle = _bundle(seed_assistant, "How does Hikvision protect personal data?")
     found = retriever.dense(bundle, list(SIDES))
     for side in SIDES:
-        filtered = store.nearest(bundle.embedding, retriever.candidates, {"side": side})
+        where = {"$and": [{"side": side}, TEXT_ONLY]}  # page furniture is never a candidate
+        filtered = store.nearest(bundle.embedding, retriever.candidates, where)
         assert [hit.node.node_id for hit in found[side]] == [i for i, _ in filtered]
 
 
 def test_a_side_scarce_in_the_shared_results_gets_its_own_filtered_query(seed_assistant):
     from counterpoint.retrieval import HybridRetriever
+    from counterpoint.store import TEXT_ONLY
 
     small = HybridRetriever(seed_assistant.store, seed_assistant.embedder, shared_results=5)
     bundle = _bundle(seed_assistant, "Xinjiang surveillance contracts")
     found = small.dense(bundle, list(SIDES))
     for side in SIDES:
-        filtered = seed_assistant.store.nearest(bundle.embedding, small.candidates, {"side": side})
+        where = {"$and": [{"side": side}, TEXT_ONLY]}
+        filtered = seed_assistant.store.nearest(bundle.embedding, small.candidates, where)
         assert [hit.node.node_id for hit in found[side]] == [i for i, _ in filtered]
 
 
@@ -142,3 +147,64 @@ def test_chunks_written_by_another_process_since_bm25_loaded_are_still_found(tmp
     writer.ingest_file(letter, "company", "Letter on wastewater")
     found = reader.retriever.retrieve("wastewater plant upgraded", 3, "company")["company"]
     assert any("Tarnow" in passage.text for passage in found)
+
+
+# --- faults found on real reports (issue 21) -------------------------------------------------
+
+
+@pytest.mark.parametrize("question", ["xyzzy plugh", "Wie hoch sind die Emissionen?"])
+def test_a_question_sharing_no_word_with_the_corpus_keeps_the_dense_order(seed_assistant, question):
+    # BM25 scores every chunk 0: no hit is "decisive", and none enters the fusion.
+    from counterpoint.retrieval import HybridRetriever
+
+    hybrid = seed_assistant.retriever.retrieve(question, 4, "company")["company"]
+    dense_only = HybridRetriever(
+        seed_assistant.store, seed_assistant.embedder, methods=("dense",)
+    ).retrieve(question, 4, "company")["company"]
+    assert [p.chunk_id for p in hybrid] == [p.chunk_id for p in dense_only]
+
+
+def test_a_bm25_hit_with_no_score_is_never_decisive():
+    from llama_index.core.schema import NodeWithScore, TextNode
+
+    from counterpoint.retrieval import lead_with_decisive
+
+    hits = [NodeWithScore(node=TextNode(id_=f"c{n}", text="x"), score=0.0) for n in range(3)]
+    fused = list(reversed(hits))
+    assert lead_with_decisive(fused, hits) == fused
+
+
+def test_search_for_fifty_passages_returns_fifty_when_the_side_holds_them(seed_assistant):
+    results = seed_assistant.search("environmental protection", k=50, side="company").results
+    assert len(results) == 50
+    assert len({p.chunk_id for p in results}) == 50
+
+
+def test_a_longer_list_keeps_the_shorter_lists_head(seed_assistant):
+    question = "How does the company protect personal data?"
+    short = seed_assistant.retriever.retrieve(question, 4, "company")["company"]
+    long = seed_assistant.retriever.retrieve(question, 50, "company")["company"]
+    assert [p.chunk_id for p in long[:4]] == [p.chunk_id for p in short]
+
+
+def test_near_duplicate_passages_are_returned_once():
+    from counterpoint.fusion import distinct
+    from counterpoint.models import Passage
+
+    certification = (
+        "I have reviewed this annual report on Form 10-K of Example Corp. Based on my knowledge, "
+        "this report does not contain any untrue statement of a material fact."
+    )
+
+    def passage(n: int, text: str) -> Passage:
+        return Passage(rank=n, score=0.5, side="company", doc_id="d", title="t", page=n,
+                       chunk_id=f"c{n}", text=text)  # fmt: skip
+
+    found = distinct(
+        [
+            passage(1, f"CEO. {certification}"),
+            passage(2, "Revenue grew by four percent to 12 billion dollars in the year."),
+            passage(3, f"CFO. {certification}"),
+        ]
+    )
+    assert [p.chunk_id for p in found] == ["c1", "c2"]

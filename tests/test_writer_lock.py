@@ -16,11 +16,18 @@ TEXT = "Harbour Watch note.\n\nThe company's dredging destroyed the mangroves ne
 
 
 def _ingest(data, path) -> subprocess.Popen[str]:  # noqa: ANN001
-    env = {**os.environ, "COUNTERPOINT_DATA_DIR": str(data), "CHROMA_HOST": "",
-           "COUNTERPOINT_CORPUS_DIR": str(CORPUS)}
+    env = {
+        **os.environ,
+        "COUNTERPOINT_DATA_DIR": str(data),
+        "CHROMA_HOST": "",
+        "COUNTERPOINT_CORPUS_DIR": str(CORPUS),
+    }
     return subprocess.Popen(
         [sys.executable, "-m", "counterpoint", "ingest", str(path), "--side", "critic"],
-        env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
     )
 
 

@@ -7,8 +7,9 @@ from collections.abc import Iterator
 
 import streamlit as st
 
+from counterpoint.answer.parts import CLOSEST_LINE
 from counterpoint.errors import CounterpointError
-from counterpoint.markup import answer_markdown, md_escape
+from counterpoint.markup import answer_markdown, inert, md_escape
 from counterpoint.models import Answer, Citation
 from ui.conversation import turns
 from ui.evidence import citation_label, show_citation
@@ -121,7 +122,8 @@ def ask(question: str, assistant) -> None:  # noqa: ANN001 - an Assistant
 
 
 def _stream(slot, question: str, assistant) -> Answer:  # noqa: ANN001
-    history = [(past.question, past.answer) for past in turns()]
+    # A follow-up is read against what the last turn searched for, not its bare words.
+    history = [(past.standalone_question or past.question, past.answer) for past in turns()]
     final: list[Answer] = []
 
     def pieces() -> Iterator[str]:
@@ -148,14 +150,20 @@ def show_answer(index: int, answer: Answer, assistant) -> None:  # noqa: ANN001
     if unverified := getattr(answer, "unverified_text", ""):
         with st.expander("show the model's unverified text", key=f"unverified-{index}"):
             st.markdown(answer_markdown(unverified, []))
+    parts = split_parts(answer.answer)
     if answer.insufficient_evidence:
-        st.warning(with_markers(answer.answer, answer.citations), icon=":material/search_off:")
-    parts = [] if answer.insufficient_evidence else split_parts(answer.answer)
+        lead = parts.pop(0)[2] if parts and not parts[0][1] else answer.answer
+        st.warning(with_markers(lead, answer.citations), icon=":material/search_off:")
     for number, (side, heading, body) in enumerate(parts):
         with st.container(border=True, key=f"part-{side}-{index}-{number}"):
             if heading:
                 st.markdown(f"{badge(side)} **{heading}**")
-            st.markdown(with_markers(body, answer.citations))
+            answers, _, closest = body.partition(CLOSEST_LINE)
+            st.markdown(with_markers(answers.strip(), answer.citations))
+            if closest.strip():
+                # The second tier: what retrieval found that may not answer, folded away.
+                with st.expander("Closest passages, which may not answer", expanded=False):
+                    st.markdown(with_markers(closest.strip(), answer.citations))
     st.caption(_footer(answer))
     if answer.citations:
         count = len(answer.citations)
@@ -170,7 +178,7 @@ def split_parts(text: str) -> list[tuple[str, str, str]]:
     """(side, heading, body) for each part heading; one unlabelled part if there are none."""
     canonical = {name.lower(): name for name in PART_SIDES}
     parts: list[tuple[str, str, str]] = []
-    for line in text.splitlines():
+    for line in inert(text).split("\n"):  # a document's U+2028 is no line of ours
         found = _PART_HEADING.match(line.strip())
         if found:
             heading = canonical[(found.group("bold") or found.group("plain")).lower()]
@@ -184,7 +192,8 @@ def split_parts(text: str) -> list[tuple[str, str, str]]:
 
 
 def with_markers(body: str, citations: list[Citation]) -> str:
-    """`[n]` markers as badges coloured by side; unverified ones in red with a warning sign."""
+    """`[n]` markers as badges coloured by side, grey for a closest passage (it may not
+    answer); a quote not found verbatim in red with a warning sign."""
     sides = {c.n: c for c in citations}
 
     def marker(found: re.Match[str]) -> str:
@@ -192,7 +201,9 @@ def with_markers(body: str, citations: list[Citation]) -> str:
         if c is None:
             return found.group(0)
         if not c.supported:
-            return f":red-badge[⚠ {c.n} unverified]"
+            return f":red-badge[⚠ {c.n} not verbatim]"
+        if c.tier == "closest":
+            return f":gray-badge[{c.n}]"  # may not answer: no side's colour
         side = "company" if c.quoted_by else c.side  # the company's words, whoever quotes them
         return f":{SIDE_LOOK.get(side, SIDE_LOOK['both'])[0]}-badge[{c.n}]"
 

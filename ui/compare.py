@@ -104,8 +104,7 @@ def similarities(store, vector: list[float], passages: list[Passage]) -> dict[st
         # Clipped at 0: a negative cosine reads as "unrelated" like any other near 0.
         cosine[chunk_id] = max(0.0, float(stored @ query / (np.linalg.norm(stored) or 1.0)))
     return {
-        p.chunk_id: max(cosine.get(c, 0.0) for c in (p.chunk_ids or [p.chunk_id]))
-        for p in passages
+        p.chunk_id: max(cosine.get(c, 0.0) for c in (p.chunk_ids or [p.chunk_id])) for p in passages
     }
 
 

@@ -17,9 +17,12 @@ VIEWS = {"passage": "Passage", "context": "In context", "page": "PDF page"}
 
 
 def citation_label(c: Citation) -> str:
-    """The expander label: number, side in words, document, page; unverified quotes flagged."""
+    """The expander label: number, whose words, document, page; a closest passage says it may
+    not answer, with its relevance; a quote not found verbatim is flagged."""
     page = f"p. {c.page}" if c.page else "no page numbers"
-    flag = " · ⚠ UNVERIFIED" if not c.supported else ""
+    flag = " · ⚠ NOT VERBATIM" if not c.supported else ""
+    if c.tier == "closest":
+        flag += f" · may not answer (relevance {c.relevance:.2f})"
     words = c.quote.split()
     opening = " ".join(words[:7]) + ("…" if len(words) > 7 else "")
     title, opening = md_escape(c.title), md_escape(opening)
@@ -31,7 +34,17 @@ def voice_words(c: Citation) -> str:
     as quoted by that critic (the citation still points to the critic's document)."""
     if c.quoted_by:
         return f"COMPANY · as quoted by {md_escape(c.quoted_by)}"
+    if c.voice == "reader":
+        return "A READER'S COMMENT · not the critic's view"
     return c.side.upper()
+
+
+def _checks(c: Citation) -> str:
+    """What was checked, in words: verbatim says the words are the passage's own; relevance
+    says how likely the quote is to answer the question, which nothing verifies."""
+    verbatim = "verbatim in the passage" if c.supported else "not verbatim"
+    tier = "an answer" if c.tier == "answer" else "the closest passage found: it may not answer"
+    return f"{verbatim} · relevance {c.relevance:.2f}: {tier}"
 
 
 def show_citation(assistant, c: Citation, key: str) -> None:  # noqa: ANN001 - an Assistant
@@ -46,10 +59,11 @@ def show_citation(assistant, c: Citation, key: str) -> None:  # noqa: ANN001 - a
     st.html(f'<div class="cp-meta">{facts} · passage <code>{escaped(c.chunk_id)}</code></div>')
     if not c.supported:
         st.warning(
-            "Unverified quote: these words were not found verbatim in the cited passage. "
+            "Not verbatim: these words were not found in the cited passage. "
             "Read the passage before relying on it.",
             icon=":material/warning:",
         )
+    st.caption(_checks(c))
     pdf = _pdf_path(assistant, meta) if c.page else None
     views = [v for v in VIEWS if v != "page" or pdf]
     view = st.segmented_control(

@@ -1,13 +1,13 @@
 """Answerers turn retrieved passages into a three-part cited answer.
 
 `ExtractiveAnswerer` (the offline default) writes nothing of its own about the evidence: it
-quotes the sentences that best answer the question, verbatim, under *What the company says*,
-*What critics say* and *Where they meet*. A sentence is quoted only when it scores as answering
-the question (counterpoint/answer/relevance.py); a side with no such sentence says so, and with
-neither side the answer says there is no answer in the corpus. A critic's quotation of the
-company's own words is shown as the company's statement "as quoted by" the critic
-(counterpoint/attribution.py); the meeting verdict comes from counterpoint/answer/meeting.py.
-The LLM answerer shares the same interface.
+quotes sentences verbatim, under *What the company says*, *What critics say* and *Where they
+meet*, in two tiers (counterpoint/answer/parts.py): the *answers*, sentences whose calibrated
+relevance (counterpoint/answer/relevance.py) says they answer the question, and the *closest
+passages*, which may not. A side without an answer says so, and with neither side the answer
+says there is no answer in the corpus. A critic's quotation of the company's own words is the
+company's statement "as quoted by" the critic (counterpoint/attribution.py); the meeting
+verdict comes from counterpoint/answer/meeting.py. The LLM answerer shares the interface.
 """
 
 from __future__ import annotations
@@ -17,34 +17,29 @@ from typing import TYPE_CHECKING, Protocol
 
 from counterpoint.answer.citations import CitationList, Sentence, sentences
 from counterpoint.answer.meeting import Verdict, judge
-from counterpoint.answer.relevance import RelevanceScorer, Scored
+from counterpoint.answer.parts import (
+    CLOSEST_LINE,
+    NO_EVIDENCE,
+    SIDE_HEADINGS,
+    SideTiers,
+    meeting_part,
+    side_part,
+)
+from counterpoint.answer.relevance import ANSWER_TIER, RelevanceScorer, Scored, relevance
 from counterpoint.attribution import is_company_voice, names_in, voice_spans
 from counterpoint.models import Answer, Meeting, Passage, SideFindings
 
 if TYPE_CHECKING:
     from llama_index.core.base.embeddings.base import BaseEmbedding
 
-SIDE_HEADINGS = {"company": "What the company says", "critic": "What critics say"}
-SIDE_SILENT = {
-    "company": "The company's documents do not address this.",
-    "critic": "The critics' documents do not address this.",
-}
-NO_EVIDENCE = (
-    "Neither the company's documents nor the critics' address this question, so there is "
-    "no answer to give from this corpus."
-)
-# Chosen on the hand labels of both question sets (bench/answer_signals.py): the score a side's
-# best sentence needs to be quoted, and how close to it a second sentence must come.
-RELEVANT = 0.9
-NEAR_BEST = 0.05
+# The answer tier: sentences whose relevance (the calibrated chance that they answer, see
+# counterpoint/answer/relevance.py) reaches ANSWER_TIER, at most PER_SIDE per side; the closest
+# passages: the best sentence of up to CLOSEST other passages, however low.
 PER_SIDE = 2
+CLOSEST = 2
 JUDGED = 4  # critic sentences the verdict weighs
+RELEVANT = 0.9  # the score a critic sentence needs to be weighed by the verdict
 QUOTED = "quoted"  # the company's words inside a critic document
-OUTCOME_TEXT = {
-    "disputed": "Disputed: the critics take up the company's position and contradict it",
-    "consistent": "Consistent: both sides state the same thing",
-    "no_direct_engagement": "No direct engagement: the sides speak past each other here",
-}
 
 
 class Answerer(Protocol):
@@ -77,24 +72,20 @@ class ExtractiveAnswerer:
         self.scorer = RelevanceScorer(self.embedder)
 
     def answer(self, question: str, passages: dict[str, list[Passage]]) -> Answer:
-        """Compose the three-part answer from the passages' own sentences."""
-        ranked = self.score_sentences(question, passages)
-        chosen = {side: choose(items) for side, items in ranked.items()}
-        insufficient = not any(chosen.values())
+        """Compose the two-tier, three-part answer from the passages' own sentences."""
+        ranked = self.rank_sentences(question, passages)
+        tiers = choose_tiers(ranked)
+        insufficient = not any(t.answers for t in tiers.values())
         citations = CitationList()
         verdict = None
+        parts = [side_part(side, tiers[side], citations) for side in SIDE_HEADINGS]
         if insufficient:
-            body = NO_EVIDENCE
+            body = "\n\n".join([NO_EVIDENCE, *[p for p in parts if CLOSEST_LINE in p]])
         else:
-            verdict = judge(*_judged(chosen, ranked), names_in(passages))
-            parts = [
-                _company_part(chosen.get("company", []), chosen.get(QUOTED, []), citations),
-                _side_part("critic", chosen.get("critic", []), citations),
-                _meeting_part(verdict, citations),
-            ]
-            body = "\n\n".join(parts)
+            verdict = judge(*_judged(tiers, ranked), names_in(passages))
+            body = "\n\n".join([*parts, meeting_part(verdict, citations)])
         sides = {
-            side: SideFindings(found=bool(chosen.get(side)), citations=citations.numbers_for(side))
+            side: SideFindings(found=bool(tiers[side].answers), citations=_numbers(citations, side))
             for side in SIDE_HEADINGS
         }
         return Answer(
@@ -130,6 +121,15 @@ class ExtractiveAnswerer:
         evidence = self.evidence(passages)
         return self.scorer.score(question, evidence.candidates, evidence.names)
 
+    def rank_sentences(
+        self, question: str, passages: dict[str, list[Passage]]
+    ) -> dict[str, list[Scored]]:
+        """`score_sentences` with each sentence's relevance (its chance to answer) set."""
+        return {
+            side: relevance(ranked)
+            for side, ranked in self.score_sentences(question, passages).items()
+        }
+
 
 def _unique(found: list[Sentence]) -> list[Sentence]:
     # Neighbouring passages overlap: the same sentence is one candidate.
@@ -147,64 +147,97 @@ def _quotable(text: str) -> bool:
     return len(text.split()) >= 8 or stripped.endswith((".", "!", "?", "”", '"'))
 
 
-def choose(ranked: list[Scored]) -> list[Scored]:
-    """The sentences to quote: the best if it answers, and one close to it."""
-    if not ranked or ranked[0].score < RELEVANT:
-        return []
-    floor = max(RELEVANT, ranked[0].score - NEAR_BEST)
-    return [item for item in ranked[:PER_SIDE] if item.score >= floor]
+def choose_tiers(ranked: dict[str, list[Scored]]) -> dict[str, SideTiers]:
+    """Each side's answer tier and closest passages; the company's words as critics quote them
+    are the company's answers."""
+    tiers = {side: SideTiers(own=answer_tier(ranked.get(side, []))) for side in SIDE_HEADINGS}
+    tiers["company"].quoted = answer_tier(ranked.get(QUOTED, []))
+    replies = introduced(tiers["critic"].answers, ranked.get(QUOTED, []))
+    tiers["company"].quoted += [item for item in replies if item not in tiers["company"].quoted]
+    for side in SIDE_HEADINGS:
+        tiers[side].closest = closest(ranked.get(side, []), tiers[side].answers)
+    return tiers
+
+
+def answer_tier(ranked: list[Scored]) -> list[Scored]:
+    """The side's sentences that answer: the first PER_SIDE (best first) whose relevance
+    reaches ANSWER_TIER."""
+    return [item for item in ranked if item.relevance >= ANSWER_TIER][:PER_SIDE]
+
+
+def introduced(answers: list[Scored], quoted: list[Scored]) -> list[Scored]:
+    """The company's words a critic's answering sentence introduces ("... Hikvision
+    responded:" and the reply): the reply answers as its introduction does, whatever its own
+    words score (a reply rarely repeats the question's subject). Of a reply's paragraph, its
+    PER_SIDE best sentences, in the reply's order. Written by hand: a document structure no
+    library reads."""
+    found: list[Scored] = []
+    for lead in answers:
+        first = next((item for item in quoted if _introduces(lead, item)), None)
+        if first is None:
+            continue
+        reply = [item for item in quoted if _same_paragraph(first, item)]
+        best = sorted(reply, key=lambda item: item.score, reverse=True)[:PER_SIDE]
+        for item in sorted(best, key=lambda item: item.sentence.start):
+            item.relevance = max(item.relevance, lead.relevance)
+            if item not in found and item not in answers:
+                found.append(item)
+    return found
+
+
+def _introduces(lead: Scored, item: Scored) -> bool:
+    before, after = lead.sentence, item.sentence
+    if before.passage.chunk_id != after.passage.chunk_id or after.start < before.end:
+        return False
+    between = before.passage.text[before.end : after.start].strip()
+    introduced_by = between if between else before.passage.text[before.start : before.end]
+    return len(between) <= 80 and introduced_by.rstrip().endswith(":")
+
+
+def _same_paragraph(first: Scored, item: Scored) -> bool:
+    a, b = first.sentence, item.sentence
+    if a.passage.chunk_id != b.passage.chunk_id or b.start < a.start:
+        return False
+    return "\n\n" not in a.passage.text[a.start : b.start]
+
+
+def closest(ranked: list[Scored], answers: list[Scored]) -> list[Scored]:
+    """The best sentence of each passage not already quoted, up to CLOSEST (most relevant
+    first)."""
+    seen = {item.sentence.passage.chunk_id for item in answers}
+    found = []
+    for item in ranked:
+        if item.sentence.passage.chunk_id in seen or item in answers:
+            continue
+        seen.add(item.sentence.passage.chunk_id)
+        found.append(item)
+        if len(found) == CLOSEST:
+            break
+    return sorted(found, key=lambda item: item.relevance, reverse=True)
 
 
 def _judged(
-    chosen: dict[str, list[Scored]], ranked: dict[str, list[Scored]]
+    tiers: dict[str, SideTiers], ranked: dict[str, list[Scored]]
 ) -> tuple[list[Scored], list[Scored]]:
-    """What the verdict weighs: the company's quoted statements, its own and as critics quote
-    them, against every critic sentence that answers the question (a rebuttal is often not the
-    critic's best-scoring sentence, and is cited in the verdict's table when it decides it)."""
-    company = chosen.get("company", []) + chosen.get(QUOTED, [])
-    critic = [item for item in ranked.get("critic", [])[:JUDGED] if item.score >= RELEVANT]
-    return company, critic
+    """What the verdict weighs: the company's answers, its own and as critics quote them,
+    against the critic's answers and every critic sentence that scores as relevant (a rebuttal
+    is often not the critic's best-scoring sentence, and is cited in the verdict's table when
+    it decides it)."""
+    critic = list(tiers["critic"].answers)
+    critic += [
+        item
+        for item in ranked.get("critic", [])[:JUDGED]
+        if item.score >= RELEVANT and item not in critic
+    ]
+    return tiers["company"].answers, critic
 
 
-def _quote_line(item: Scored, citations: CitationList) -> str:
-    return f"- “{item.sentence.text}” [{citations.cite(item.sentence)}]"
-
-
-def _side_part(side: str, chosen: list[Scored], citations: CitationList) -> str:
-    heading = f"**{SIDE_HEADINGS[side]}**"
-    if not chosen:
-        return f"{heading}\n\n{SIDE_SILENT[side]}"
-    return heading + "\n\n" + "\n".join(_quote_line(item, citations) for item in chosen)
-
-
-def _company_part(own: list[Scored], quoted: list[Scored], citations: CitationList) -> str:
-    """The company's own documents, then its words as a critic quotes them (cited to the critic
-    document, which is where the reader can check them)."""
-    part = _side_part("company", own, citations)
-    lines = []
-    for item in quoted:
-        n = citations.cite(item.sentence)
-        publisher = item.sentence.passage.publisher or item.sentence.passage.title
-        citations.items[n - 1].quoted_by = publisher
-        lines.append(
-            f"- “{item.sentence.text}” — the company's statement as quoted by {publisher} [{n}]"
-        )
-    return part + ("\n" + "\n".join(lines) if lines else "")
-
-
-def _meeting_part(verdict: Verdict, citations: CitationList) -> str:
-    heading = "**Where they meet**"
-    if verdict.company is None or verdict.critic is None:
-        return f"{heading}\n\nOnly one side speaks to this: {verdict.reason}."
-    text = f"{heading}\n\n{OUTCOME_TEXT[verdict.outcome]} (confidence {verdict.confidence:.2f}"
-    if verdict.outcome == "no_direct_engagement":
-        return f"{text}): {verdict.reason}."
-    return (
-        f"{text}; {verdict.reason}):\n\n"
-        f"| Company | Critics |\n| --- | --- |\n"
-        f"| “{_cell(verdict.company.sentence.text)}” [{citations.cite(verdict.company.sentence)}] "
-        f"| “{_cell(verdict.critic.sentence.text)}” [{citations.cite(verdict.critic.sentence)}] |"
-    )
+def _numbers(citations: CitationList, side: str) -> list[int]:
+    """The citations in which a side speaks: the company's include its words as critics quote
+    them (cited to the critic document)."""
+    if side == "company":
+        return [c.n for c in citations.items if c.side == "company" or c.quoted_by]
+    return [c.n for c in citations.items if c.side == side and not c.quoted_by]
 
 
 def _meeting(verdict: Verdict, citations: CitationList) -> Meeting:
@@ -219,7 +252,3 @@ def _meeting(verdict: Verdict, citations: CitationList) -> Meeting:
         critic_citation=number(verdict.critic),
         reason=verdict.reason,
     )
-
-
-def _cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")

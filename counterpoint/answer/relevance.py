@@ -62,13 +62,75 @@ def phrases(text: str) -> set[tuple[str, str]]:
     return set(zip(words, words[1:], strict=False))
 
 
+@dataclass(frozen=True)
+class Signals:
+    """What a sentence's score is made of (measured and weighted in bench/answer_signals.py)."""
+
+    sentence: float  # MiniLM cosine of question and sentence, the company's name neutralised
+    passage: float  # the same for the sentence's whole passage
+    terms: float  # IDF-weighted share of the question's content terms the sentence holds
+    phrases: float  # share of the question's two-term phrases the sentence holds
+    figure_missing: bool  # the question asks for a quantity and the sentence gives none
+
+    def combined(self) -> float:
+        """The score the sentences of a side are ranked by."""
+        score = self.sentence + PASSAGE_WEIGHT * self.passage
+        score += TERM_WEIGHT * self.terms + PHRASE_WEIGHT * self.phrases
+        return score - (NO_FIGURE_PENALTY if self.figure_missing else 0.0)
+
+
 @dataclass
 class Scored:
-    """A sentence with its relevance to the question and its (neutral) vector."""
+    """A sentence with its score, its (neutral) vector, the signals the score is made of, and
+    its relevance: how likely it is to answer the question (see `relevance`)."""
 
     sentence: Sentence
     score: float
     vector: np.ndarray
+    signals: Signals | None = None
+    relevance: float = 0.0
+
+
+# The answer tier's model: a logistic regression of "this sentence answers the question" on the
+# signals below, fitted on every labelled set at hand (bench/answer_calibration.py --fit prints
+# the weights and how they hold on each set left out of the fit).
+# The threshold between the tiers, read off the curve `bench/answer_calibration.py --fit`
+# prints (bench/RESULTS.md, "Calibration"): the highest point at which the seed and second
+# corpus both still show answers; above it, precision stops rising on the held-out corpus
+# while coverage halves.
+ANSWER_TIER = 0.6
+WEIGHTS = (4.333, 3.675, 2.123, 0.368, -1.183, 0.514, -1.497, 0.813)
+INTERCEPT = -8.071
+
+
+def feature_vector(item: Scored, rank: int, gap: float) -> list[float]:
+    """What the relevance model reads of a sentence: its signals, whether it is its side's best
+    (and how far below the best it is), and its length."""
+    signals = item.signals
+    assert signals is not None
+    words = len(item.sentence.text.split())
+    return [
+        signals.sentence,
+        signals.passage,
+        signals.terms,
+        signals.phrases,
+        float(signals.figure_missing),
+        float(rank == 0),
+        gap,
+        math.log1p(words),
+    ]
+
+
+def relevance(ranked: list[Scored]) -> list[Scored]:
+    """The side's sentences (best first) with their relevance set: the model's probability."""
+    if not ranked:
+        return ranked
+    best = ranked[0].score
+    for rank, item in enumerate(ranked):
+        x = feature_vector(item, rank, best - item.score)
+        z = INTERCEPT + sum(w * v for w, v in zip(WEIGHTS, x, strict=True))
+        item.relevance = round(1 / (1 + math.exp(-z)), 4)
+    return ranked
 
 
 @dataclass
@@ -92,32 +154,22 @@ class RelevanceScorer:
         for side, found in candidates.items():
             vectors = self.vectors([neutral(s.text, names) for s in found])
             passages = self._passage_vectors([s.passage for s in found], names)
-            scored = [
-                Scored(s, self._combine(s, v, p, query, asked, asked_phrases, weights, figure), v)
-                for s, v, p in zip(found, vectors, passages, strict=True)
-            ]
+            scored = []
+            for s, v, p in zip(found, vectors, passages, strict=True):
+                signals = Signals(
+                    sentence=float(v @ query),
+                    passage=float(p @ query),
+                    terms=_overlap(asked, s.text, weights),
+                    phrases=(
+                        len(asked_phrases & phrases(s.text)) / len(asked_phrases)
+                        if asked_phrases
+                        else 0.0
+                    ),
+                    figure_missing=figure and not has_figure(s.text),
+                )
+                scored.append(Scored(s, signals.combined(), v, signals))
             ranked[side] = sorted(scored, key=lambda item: item.score, reverse=True)
         return ranked
-
-    @staticmethod
-    def _combine(  # noqa: PLR0913 - the signals, named
-        sentence: Sentence,
-        vector: np.ndarray,
-        passage_vector: np.ndarray,
-        query: np.ndarray,
-        asked: set[str],
-        asked_phrases: set[tuple[str, str]],
-        weights: dict[str, float],
-        figure: bool,
-    ) -> float:
-        text = sentence.text
-        score = float(vector @ query) + PASSAGE_WEIGHT * float(passage_vector @ query)
-        score += TERM_WEIGHT * _overlap(asked, text, weights)
-        if asked_phrases:
-            score += PHRASE_WEIGHT * len(asked_phrases & phrases(text)) / len(asked_phrases)
-        if figure and not has_figure(text):
-            score -= NO_FIGURE_PENALTY
-        return score
 
     def _passage_vectors(self, passages: list[Passage], names: set[str]) -> list[np.ndarray]:
         unique = {p.chunk_id: p for p in passages}

@@ -25,13 +25,17 @@ HEADING_SIDES = {
 
 
 def citation_line(c: Citation) -> str:
-    """`[n] SIDE · title · p. N · verified` — how every format labels a quote."""
+    """`[n] SIDE · title · p. N · verbatim · relevance 0.72` — how every format labels a quote:
+    whether its words are the passage's own, apart from how likely it is to answer."""
     page = f"p. {c.page}" if c.page else "no page numbers"
-    check = "verified verbatim" if c.supported else "UNVERIFIED: not found verbatim"
+    check = "verbatim" if c.supported else "NOT VERBATIM: not found in the passage"
     side = SIDE_LABELS.get(c.side, c.side.upper())
     if c.quoted_by:  # the company's words inside a critic's document: the company's voice
         side = f"COMPANY · as quoted by {c.quoted_by}"
-    return f"[{c.n}] {side} · {c.title} · {page} · {check}"
+    elif c.voice == "reader":
+        side = "A READER'S COMMENT (not the critic's view)"
+    tier = "may not answer" if c.tier == "closest" else "answers"
+    return f"[{c.n}] {side} · {c.title} · {page} · {check} · {tier}, relevance {c.relevance:.2f}"
 
 
 def source_line(s: Source) -> str:

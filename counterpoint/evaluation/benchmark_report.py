@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from counterpoint.evaluation.calibration import reliability_lines
 from counterpoint.evaluation.report import text_table
 
 SYSTEMS = ("ours", "baseline")
@@ -81,21 +82,23 @@ def _breakdown(report: dict[str, Any], key: str) -> str:
 
 
 def _answers(report: dict[str, Any]) -> str:
-    answers = report["answers"]
-    facts, quoting, abstain = (
-        answers["facts_quoted"],
-        answers["evidence_quoted"],
-        answers["abstention"],
-    )
-    rows = [
-        ["answers (extractive, ours)", "share", "of"],
-        ["gold figures quoted", f"{facts['share']:.1%}", str(facts["n"])],
-        ["answers quoting gold evidence", f"{quoting['share']:.1%}", str(quoting["n"])],
-        ["abstention precision", f"{abstain['precision']:.1%}", str(abstain["abstained"])],
-        ["abstention recall", f"{abstain['recall']:.1%}", str(abstain["unanswerable"])],
-        ["answerable questions abstained", str(abstain["answerable_abstained"]), ""],
+    answers, abstain = report["answers"], report["answers"]["abstention"]
+    rows = [["answers (extractive, ours)", "answer tier", "both tiers", "of"]]
+    for label, key in (
+        ("gold figures quoted", "facts_quoted"),
+        ("answers quoting gold evidence", "evidence_quoted"),
+    ):
+        tier, both = answers[f"{key}_answer_tier"], answers[f"{key}_both_tiers"]
+        rows.append([label, f"{tier['share']:.1%}", f"{both['share']:.1%}", str(both["n"])])
+    rows += [
+        ["abstention precision", f"{abstain['precision']:.1%}", "", str(abstain["abstained"])],
+        ["abstention recall", f"{abstain['recall']:.1%}", "", str(abstain["unanswerable"])],
+        ["answerable questions abstained", str(abstain["answerable_abstained"]), "", ""],
     ]
-    return text_table(rows)
+    text = text_table(rows)
+    if "reliability" in report:
+        text += "\n\n" + "\n".join(reliability_lines(report["reliability"]))
+    return text
 
 
 def _latency(report: dict[str, Any]) -> str:

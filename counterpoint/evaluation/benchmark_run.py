@@ -14,6 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
+from counterpoint.answer.extractive import ANSWER_TIER
 from counterpoint.config import BUNDLED_EMBED_MODEL
 from counterpoint.errors import InputError
 from counterpoint.evaluation.benchmark import Benchmark, BenchQuestion, load_benchmark
@@ -28,6 +29,7 @@ from counterpoint.evaluation.benchmark_scores import (
     question_rank,
     retrieval_figures,
 )
+from counterpoint.evaluation.calibration import reliability_report
 from counterpoint.evaluation.figures import spread
 
 if TYPE_CHECKING:
@@ -44,6 +46,7 @@ class ReportSystem(Protocol):
 
     settings: Settings
     retriever: HybridRetriever
+    embedder: Any  # a llama-index BaseEmbedding
 
     def ingest_file(self, path: Path, side: str, title: str | None = None) -> Any:
         """Index one file (incremental: an unchanged file is skipped)."""
@@ -158,7 +161,30 @@ def _run_report(
         started = time.perf_counter()
         run["answers"].append(system.ask(question.question, mode="extractive"))
         run["ask_ms"].append((time.perf_counter() - started) * 1000)
+    run["labelled"] = _labelled(system, answerable)
     return run
+
+
+def _labelled(system: ReportSystem, questions: list[BenchQuestion]) -> list:
+    """The answerer's candidate sentences, labelled by the gold evidence (a sentence inside a
+    gold span answers), for the reliability table."""
+    from counterpoint.answer.extractive import ExtractiveAnswerer
+    from counterpoint.evaluation.benchmark import canonical
+    from counterpoint.evaluation.calibration import labelled_sentences
+
+    def labeller(question: BenchQuestion):  # noqa: ANN202 - a calibration.Labeller
+        spans = [evidence.canon for evidence in question.evidence]
+        return lambda sentence, side: inside_gold(canonical(sentence.text), spans)
+
+    asked = [(q.id, q.question, labeller(q)) for q in questions]
+    answerer = ExtractiveAnswerer(system.embedder)
+    k = system.settings.top_k
+    return labelled_sentences(system.retriever, answerer, asked, k, sides=(SIDE,))
+
+
+def inside_gold(sentence: str, spans: list[str]) -> bool:
+    """A sentence (canonical, 20 characters or more) that stands inside a gold span."""
+    return len(sentence) >= 20 and any(sentence in span for span in spans)
 
 
 def _ranked_all(
@@ -242,6 +268,7 @@ def _report(bench: Benchmark, runs: list[dict], k: int, with_baseline: bool) -> 
     report["answers"] = answer_figures(questions, [a for r in runs for a in r["answers"]])
     report["latency_ms"] = {f"retrieve_{s}": spread(_all(runs, f"{s}_ms")) for s in systems}
     report["latency_ms"]["ask"] = spread(_all(runs, "ask_ms"))
+    report["reliability"] = reliability_report(_all(runs, "labelled"), ANSWER_TIER)
     report["ingest"] = {r["doc"]: r["ingest"] for r in runs}
     return report
 

@@ -138,20 +138,29 @@ def lead_in_points(ours: dict[str, float], theirs: dict[str, float]) -> dict[str
 # --- answers -------------------------------------------------------------------------------------
 
 
-def quoted(answer: Answer) -> str:
-    """Everything the answer quotes from the company side."""
-    return " ".join(c.quote for c in answer.citations if c.side == "company")
+TIERS = {"answer_tier": ("answer",), "both_tiers": ("answer", "closest")}
 
 
-def facts_quoted(question: BenchQuestion, answer: Answer) -> list[bool]:
+def quoted(answer: Answer, tiers: tuple[str, ...] = ("answer", "closest")) -> str:
+    """Everything the answer quotes from the company side, in those tiers."""
+    return " ".join(c.quote for c in answer.citations if c.side == "company" and c.tier in tiers)
+
+
+def facts_quoted(
+    question: BenchQuestion, answer: Answer, tiers: tuple[str, ...] = ("answer", "closest")
+) -> list[bool]:
     """For each figure of the gold answer that the evidence holds: is it in the quotes?"""
-    found = numbers(quoted(answer))
+    found = numbers(quoted(answer, tiers))
     return [fact in found for fact in question.facts]
 
 
-def quotes_evidence(question: BenchQuestion, answer: Answer) -> bool:
+def quotes_evidence(
+    question: BenchQuestion, answer: Answer, tiers: tuple[str, ...] = ("answer", "closest")
+) -> bool:
     """Whether one of the answer's quotes lies within gold evidence, or holds a whole one."""
-    quotes = [canonical(c.quote) for c in answer.citations if c.side == "company"]
+    quotes = [
+        canonical(c.quote) for c in answer.citations if c.side == "company" and c.tier in tiers
+    ]
     return any(
         len(quote) >= 20 and (quote in evidence.canon or evidence.canon in quote)
         for quote in quotes
@@ -160,27 +169,32 @@ def quotes_evidence(question: BenchQuestion, answer: Answer) -> bool:
 
 
 def answer_figures(questions: list[BenchQuestion], answers: list[Answer]) -> dict[str, dict]:
-    """Facts quoted, gold evidence quoted, and abstention precision and recall."""
+    """Facts quoted and gold evidence quoted, by the answer tier alone and by both tiers (what
+    the answer shows); abstention precision and recall."""
     pairs = list(zip(questions, answers, strict=True))
-    facts = [ok for q, a in pairs if q.kind == "answerable" for ok in facts_quoted(q, a)]
     answerable = [(q, a) for q, a in pairs if q.kind == "answerable"]
-    quoting = [quotes_evidence(q, a) for q, a in answerable]
+    figures: dict[str, dict] = {}
+    for name, tiers in TIERS.items():
+        facts = [ok for q, a in answerable for ok in facts_quoted(q, a, tiers)]
+        figures[f"facts_quoted_{name}"] = _share(facts)
+        figures[f"evidence_quoted_{name}"] = _share(
+            [quotes_evidence(q, a, tiers) for q, a in answerable]
+        )
+    figures["facts_quoted"] = figures["facts_quoted_both_tiers"]
+    figures["evidence_quoted"] = figures["evidence_quoted_both_tiers"]
     abstained = [a.insufficient_evidence for _, a in pairs]
     unanswerable = [q.kind == "unanswerable" for q, _ in pairs]
     right = sum(a and u for a, u in zip(abstained, unanswerable, strict=True))
-    return {
-        "facts_quoted": _share(facts),
-        "evidence_quoted": _share(quoting),
-        "abstention": {
-            "precision": round(right / sum(abstained), 4) if any(abstained) else 0.0,
-            "recall": round(right / sum(unanswerable), 4) if any(unanswerable) else 0.0,
-            "abstained": sum(abstained),
-            "unanswerable": sum(unanswerable),
-            "answerable_abstained": sum(
-                a and not u for a, u in zip(abstained, unanswerable, strict=True)
-            ),
-        },
+    figures["abstention"] = {
+        "precision": round(right / sum(abstained), 4) if any(abstained) else 0.0,
+        "recall": round(right / sum(unanswerable), 4) if any(unanswerable) else 0.0,
+        "abstained": sum(abstained),
+        "unanswerable": sum(unanswerable),
+        "answerable_abstained": sum(
+            a and not u for a, u in zip(abstained, unanswerable, strict=True)
+        ),
     }
+    return figures
 
 
 def _share(checks: list[bool]) -> dict[str, float]:

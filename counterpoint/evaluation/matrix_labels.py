@@ -2,9 +2,10 @@
 
 The labels (e.g. tests/data/claims/hikvision_labels.toml) hold verbatim fragments of sentences:
 `[[claim]]` with a `relation`, `[[allegation]]` with a `coverage`, `[[not_claim]]`, and a
-`theme` for claims and allegations. A label matches a row when its normalised text (letters and
-digits only, lowercase) is inside the row's normalised statement text; the first matching row
-counts. What is scored:
+`theme` for claims and allegations; an allegation marked `set_apart` (another report's
+teaser, which ingest sets apart) is left out of the score. A label matches a row when its
+normalised text (letters and digits only, lowercase) is inside the row's normalised statement
+text; the first matching row counts. What is scored:
 
 - extraction: the share of labelled claims (allegations) found as rows (recall), and on the
   labelled sample the share of found sentences that are real claims, i.e. labelled claims found
@@ -120,6 +121,7 @@ def load_labels(path: Path) -> Labels:
         allegations=[
             _label(path, "allegation", item, "coverage", COVERAGES)
             for item in raw.get("allegation", [])
+            if not item.get("set_apart")  # another report's teaser, which ingest sets apart
         ],
         not_claims=[_label(path, "not_claim", item, "", ()) for item in raw.get("not_claim", [])],
     )

@@ -44,7 +44,15 @@ def render_table(report: dict[str, Any]) -> str:
         f"{report['questions']} questions, {report['evidence']} evidence excerpts; k={k}, "
         f"budget {report['budget_words']} words, ranked lists of {report['depth']}"
     )
-    return "\n\n".join([title, *map(text_table, (rows, answer_rows, latency_rows))])
+    tables = [title, *map(text_table, (rows, answer_rows, latency_rows))]
+    return "\n\n".join(tables + _reliability(report))
+
+
+def _reliability(report: dict[str, Any]) -> list[str]:
+    """The answer tier's reliability table, when the question file had answer labels."""
+    from counterpoint.evaluation.calibration import reliability_lines
+
+    return ["\n".join(reliability_lines(report["reliability"]))] if "reliability" in report else []
 
 
 def _label_rows(answers: dict[str, Any]) -> list[list[str]]:

@@ -38,6 +38,7 @@ class System(Protocol):
     settings: Settings
     store: ChunkStore
     retriever: HybridRetriever
+    embedder: Any  # a llama-index BaseEmbedding
 
     def ensure_index(self) -> None:
         """Build the index when there is none yet."""
@@ -47,8 +48,27 @@ class System(Protocol):
 
 
 def load_questions(path: Path) -> list[dict]:
-    """The `[[question]]` entries of an evaluation file."""
-    return tomllib.loads(path.read_text(encoding="utf-8"))["question"]
+    """The `[[question]]` entries of an evaluation file, as scored: evidence and answers marked
+    `set_apart` (page furniture, which is never retrieved or quoted) left out, and a question's
+    kind narrowed to the sides that still have evidence ("unanswerable" when none has)."""
+    return [scored(q) for q in tomllib.loads(path.read_text(encoding="utf-8"))["question"]]
+
+
+def scored(question: dict) -> dict:
+    """One question without its `set_apart` evidence and answers, its kind narrowed to match."""
+    kept = {
+        **question,
+        "evidence": [e for e in question.get("evidence", []) if not e.get("set_apart")],
+        "answers": [a for a in question.get("answers", []) if not a.get("set_apart")],
+    }
+    if kept["evidence"] == question.get("evidence", []) or question["kind"] == "unanswerable":
+        return kept
+    sides = {e["side"] for e in kept["evidence"]}
+    narrowed = "contested" if len(sides) > 1 else "unanswerable"
+    kept["kind"] = next(iter(sides)) if len(sides) == 1 else narrowed
+    if kept["kind"] == "unanswerable":
+        kept.pop("meeting", None)
+    return kept
 
 
 def evaluate_assistant(
@@ -85,7 +105,26 @@ def evaluate_assistant(
     report["answers"] = answer_figures(questions, answers, _stored_texts(assistant, answers))
     report["answers"].update(label_figures(questions, answers))
     report["latency_ms"]["ask"] = spread(ask_ms)
+    if any(q.get("answers") for q in questions):
+        report["reliability"] = _reliability(assistant, questions, k)
     return report
+
+
+def _reliability(assistant: System, questions: list[dict], k: int) -> dict[str, Any]:
+    """The answer tier's reliability table on the question file's hand labels."""
+    from counterpoint.answer.extractive import ANSWER_TIER, ExtractiveAnswerer
+    from counterpoint.evaluation.answer_labels import labelled_answers, quote_answers
+    from counterpoint.evaluation.calibration import labelled_sentences, reliability_report
+
+    def labeller(question: dict):  # noqa: ANN202 - a calibration.Labeller
+        labels = labelled_answers(question)
+        return lambda sentence, side: quote_answers(sentence.text, side, labels)
+
+    asked = [(q["id"], q["question"], labeller(q)) for q in questions]
+    answerer = ExtractiveAnswerer(assistant.embedder)
+    return reliability_report(
+        labelled_sentences(assistant.retriever, answerer, asked, k), ANSWER_TIER
+    )
 
 
 def _questions(path: Path) -> list[dict]:

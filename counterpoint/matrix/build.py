@@ -125,8 +125,6 @@ def _run(
 ) -> Matrix:
     started = time.perf_counter()
     claims, allegations = extractor.extract("company"), extractor.extract("critic")
-    for side in ("company", "critic"):
-        rules.learn_layout(side)  # page furniture of both sides, for the evidence too
     extracted = time.perf_counter()
     finder = CandidateFinder(inputs.retriever, rules)
     finder.prepare([*claims, *allegations])

@@ -37,7 +37,7 @@ from counterpoint.matrix.cues import (
     is_reply,
     possessive,
 )
-from counterpoint.matrix.furniture import Region, end_matter, is_prose, region_at
+from counterpoint.matrix.furniture import is_prose
 from counterpoint.matrix.models import Statement
 from counterpoint.matrix.reading import DocumentReading
 from counterpoint.matrix.vectors import SentenceVectors
@@ -120,8 +120,6 @@ class RuleExtractor:
         self.embedder = embedder
         self.vectors: SentenceVectors = vectors or SentenceVectors(embedder)
         self.vectors.rewrite = self.neutral
-        self.regions: dict[str, list[Region]] = {}
-        self._learned: set[str] = set()
         self._subject: set[str] | None = None
         self._passages: dict[str, list[tuple[Passage, int]]] = {}
         self._readings: dict[str, DocumentReading] = {}
@@ -151,7 +149,6 @@ class RuleExtractor:
         """The side's documents read line by line, with whose voice each sentence is (reader
         comments included, marked as such)."""
         if side not in self._readings:
-            self.learn_layout(side)
             quotable = partial(self.quotable, comments=True)
             attributes = partial(attributes_to, subject=self.subject)
             self._readings[side] = DocumentReading(
@@ -198,14 +195,7 @@ class RuleExtractor:
         # The company speaking of itself ("we protect ...") is a claim without any cue word.
         return cues + [f"actor:{actor.group().lower()}"] if actor else cues
 
-    def learn_layout(self, side: str) -> None:
-        """Find the side's page furniture (see end_matter), once, so `quotable` knows it."""
-        if side not in self._learned:
-            self.regions.update(end_matter(self.passages(side)))
-            self._learned.add(side)
-
     def _candidates(self, chunks: list[tuple[Passage, int]], side: str) -> list[_Candidate]:
-        self.learn_layout(side)
         found: list[_Candidate] = []
         seen: set[tuple[str, str]] = set()
         for passage, _ in chunks:
@@ -225,15 +215,15 @@ class RuleExtractor:
         return unit is not None and unit.voice in ("company", "other")
 
     def quotable(self, sentence: Sentence, comments: bool = False) -> bool:
-        """A prose sentence outside site navigation and (unless `comments`) reader comments
-        (regions are known for the sides extracted so far)."""
-        where = self.region(sentence)
-        shut = ("navigation",) if comments else ("comments", "navigation")
-        return where not in shut and is_prose(sentence.text, teaser_ok=where == "related")
+        """A prose sentence, and (unless `comments`) none of a reader's comments. Page
+        furniture (navigation, related-report lists) never reaches here: ingest sets it apart."""
+        return (comments or not self.region(sentence)) and is_prose(sentence.text)
 
-    def region(self, sentence: Sentence) -> str:
-        """The end matter the sentence stands in ("comments", "related", ...), or ""."""
-        return region_at(self.regions.get(sentence.passage.chunk_id, []), sentence.start)
+    @staticmethod
+    def region(sentence: Sentence) -> str:
+        """ "comments" for a sentence of a reader's comment (ingest marks their chunks), else
+        ""."""
+        return "comments" if sentence.passage.voice == "reader" else ""
 
     def _distinct(self, kept: list[_Candidate]) -> list[_Candidate]:
         """Drop near-identical sentences (a figure repeated in a caption), keeping the first."""

@@ -143,7 +143,6 @@ class LLMExtractor:
     def extract(self, side: str) -> list[Statement]:
         """Claims (company) or allegations (critic) of `side`, verbatim, in document order."""
         chunks = [passage for passage, _ in self.rules.passages(side)]
-        self.rules.learn_layout(side)
         batches = list(self._batches(chunks, side))
         limit = len(batches) if self.max_calls is None else self.max_calls
         found: dict[tuple[str, str], Statement] = {}

@@ -90,7 +90,6 @@ class EvidenceQuote(BaseModel):
         "", description="how it doubts the company's word (“contradicts itself”), if it does"
     )
 
-
     @property
     def comment(self) -> bool:
         """A reader's comment under the critic's page."""
