@@ -69,8 +69,10 @@ def test_an_index_of_another_embedder_is_refused_and_the_doctor_says_how_to_re_e
     bundled = make_settings(tiny_index.settings.data_dir, SECOND_CORPUS)
     with pytest.raises(StoreError, match="the index was built with sentence-transformers/tiny"):
         Assistant(bundled, notify=lambda message: None).search(QUESTION)
-    embedder = next(c for c in diagnose(Assistant(bundled).settings).checks if c.name == "embedder")
-    assert not embedder.ok and "`counterpoint ingest --rebuild`" in embedder.detail
+    assistant = Assistant(bundled)
+    found = diagnose(assistant.base_settings, assistant.corpus_case())
+    embedder = next(c for c in found.checks if c.name == "embedder")
+    assert not embedder.ok and "`counterpoint doctor --repair`" in embedder.detail
 
 
 def test_ingest_rebuild_re_embeds_an_index_made_by_another_embedder(models, tmp_path):
