@@ -24,7 +24,7 @@ from counterpoint.answer.verification import Verdict, verify
 from counterpoint.attribution import names_in, voice_spans
 from counterpoint.errors import UnverifiedAnswerError
 from counterpoint.llm import ChatModel, Completion, SchemaRefused
-from counterpoint.models import Answer, Passage, SideFindings
+from counterpoint.models import Answer, Citation, Passage, SideFindings
 from counterpoint.questions import Clock
 
 if TYPE_CHECKING:
@@ -166,14 +166,8 @@ class LLMAnswerer:
         if not any(s.supported for s in verdict.sentences) and (verdict.sentences or not silent):
             kept = verdict.text if verdict.sentences else raw  # the model's text, marked up
             raise UnverifiedAnswerError(self._unverified(verdict, reply), kept)
-        held = [c for c in verdict.citations if c.supported]
-        sides = {
-            side: SideFindings(
-                found=any(c.side == side for c in held),
-                citations=[c.n for c in held if c.side == side],
-            )
-            for side in ("company", "critic")
-        }
+        held = _tiered(verdict.citations)
+        sides = {side: _findings(held, side) for side in ("company", "critic")}
         insufficient = silent or not held
         # No evidence, no verdict: the meeting part is read only when there is an answer.
         stated = (
@@ -209,6 +203,19 @@ class LLMAnswerer:
         if reply.finish_reason == "length":
             what += "; it was cut off at the token limit"
         return what
+
+
+def _tiered(citations: list[Citation]) -> list[Citation]:
+    """The citations that hold, each in the answer tier; one that does not hold is a closest
+    passage (it may not answer). The extractive answerer's relevance is not computed here."""
+    for c in citations:
+        c.tier = "answer" if c.supported else "closest"
+    return [c for c in citations if c.supported]
+
+
+def _findings(held: list[Citation], side: str) -> SideFindings:
+    numbers = [c.n for c in held if c.side == side]
+    return SideFindings(found=bool(numbers), citations=numbers)
 
 
 def build_prompt(
