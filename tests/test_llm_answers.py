@@ -86,6 +86,7 @@ def test_a_structured_answer_is_written_in_three_parts_each_quote_verified(embed
     assert "**Where they meet**\nDisputed: " in answer.answer
     assert [c.quote for c in answer.citations] == [SAYS["quote"], FOUND["quote"]]
     assert all(c.supported for c in answer.citations) and answer.meeting.outcome == "disputed"
+    assert {c.tier for c in answer.citations} == {"answer"}  # what holds is the answer tier
     assert answer.sides["critic"].citations == [2] and not answer.insufficient_evidence
     assert len(pieces) >= 3 and "".join(pieces).startswith("**What the company says**")
 
@@ -98,6 +99,7 @@ def test_a_statement_whose_quote_is_not_in_its_passage_is_unverified(embedder, t
     )
     assert INVENTED["quote"] not in {c.quote for c in answer.citations}
     assert [c.supported for c in answer.citations] == [True, False]
+    assert [c.tier for c in answer.citations] == ["answer", "closest"]
     assert answer.sides["company"].found and not answer.sides["critic"].found
     assert answer.sides["critic"].citations == [] and not answer.insufficient_evidence
 
