@@ -91,6 +91,13 @@ def _report_commands(commands: _CaseCommands) -> None:
     )
     evaluate.add_argument("--limit", type=int, help="only the first N questions (per report)")
     evaluate.add_argument("--report", help="with --benchmark: only reports whose file holds this")
+    evaluate.add_argument(
+        "--embedder", help="with --benchmark: this embedder instead of COUNTERPOINT_EMBED_MODEL"
+    )
+    evaluate.add_argument(
+        "--reranker",
+        help="with --benchmark: this cross-encoder (or 'none') instead of COUNTERPOINT_RERANKER",
+    )
     evaluate.add_argument("--k", type=int, default=4, help="passages per side for recall@k")
     evaluate.add_argument("--no-baseline", action="store_true", help="skip the peer baseline")
     evaluate.add_argument("--json", action="store_true", help="print one JSON object")

@@ -48,9 +48,10 @@ class Assistant(CaseWork, Indexing):
 
     @cached_property
     def retriever(self):  # noqa: ANN201 - counterpoint.retrieval.HybridRetriever
+        from counterpoint.rerank import get_reranker
         from counterpoint.retrieval import HybridRetriever
 
-        return HybridRetriever(self.store, self.embedder)
+        return HybridRetriever(self.store, self.embedder, reranker=get_reranker(self.base_settings))
 
     def ensure_index(self) -> None:
         """Build the case's index from the bundled corpus when it is that corpus's case and
@@ -114,15 +115,12 @@ class Assistant(CaseWork, Indexing):
         if llm is None:
             yield from self._extractive_turn(question, history or [], clock)
             return
+        streamed: list[str] = []  # the model's text so far, kept when the turn falls back
         try:
-            standalone = llm.condense(question, history) if history else question
-            clock.lap("condense")
-            passages = self.retriever.retrieve(standalone, llm.fetch(self.base_settings.top_k))
-            clock.lap("retrieve")
-            for item in llm.stream(question, passages):
-                if isinstance(item, Answer):
-                    item.standalone_question = standalone
-                    item.timings_ms = clock.lap("answer")
+            retrieve, top_k = self.retriever.retrieve, self.base_settings.top_k
+            for item in llm.turn(question, history or [], retrieve, top_k, clock):
+                if not isinstance(item, Answer):
+                    streamed.append(item)
                 yield item
         except LLMError as exc:
             notice = f"{exc}; showing the extractive answer instead."
@@ -130,6 +128,7 @@ class Assistant(CaseWork, Indexing):
             for item in self._extractive_turn(question, history or [], clock):
                 if isinstance(item, Answer):
                     item.notice = notice
+                    item.unverified_text = getattr(exc, "text", "") or "".join(streamed)
                 yield item
 
     def _extractive_turn(

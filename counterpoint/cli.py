@@ -126,6 +126,8 @@ def _eval(assistant, args: argparse.Namespace) -> int:  # noqa: ANN001
         if args.questions:
             raise InputError("--questions and --benchmark exclude each other")
         return _eval_benchmark(assistant, args)
+    if args.embedder or args.reranker:
+        raise InputError("--embedder and --reranker apply to --benchmark runs")
     questions = args.questions or PROJECT_ROOT / "tests" / "data" / "eval_questions.toml"
     report = evaluate_assistant(assistant, questions, args.limit, args.k, not args.no_baseline)
     print(terminal_json(report) if args.json else render_table(report))
@@ -135,12 +137,11 @@ def _eval(assistant, args: argparse.Namespace) -> int:  # noqa: ANN001
 def _eval_benchmark(assistant, args: argparse.Namespace) -> int:  # noqa: ANN001
     from counterpoint.assistant import Assistant
     from counterpoint.evaluation.benchmark_report import render_benchmark
-    from counterpoint.evaluation.benchmark_run import evaluate_benchmark
+    from counterpoint.evaluation.benchmark_run import benchmark_settings, evaluate_benchmark
 
-    # One case per report, in the benchmark's own data folder: a report's questions never see
-    # another company's text, and `counterpoint cases` there lists the reports.
-    root = assistant.base_settings.data_dir / "benchmarks" / args.benchmark.resolve().name
-    base = assistant.base_settings.model_copy(update={"data_dir": root, "case": None})
+    # One case per report, in the benchmark's own data folder (one per embedder): a report's
+    # questions never see another company's text, and `counterpoint cases` there lists them.
+    base = benchmark_settings(assistant.base_settings, args.benchmark, args.embedder, args.reranker)
     workspace = Assistant(base, assistant.notify)
 
     def open_report(report_id: str) -> Assistant:
@@ -158,6 +159,7 @@ def _eval_benchmark(assistant, args: argparse.Namespace) -> int:  # noqa: ANN001
         not args.no_baseline,
         assistant.notify,
         args.report,
+        base,
     )
     print(terminal_json(report) if args.json else render_benchmark(report))
     return 0

@@ -51,10 +51,16 @@ class Settings(BaseSettings):
     openai_api_key: SecretStr | None = Field(None, alias="OPENAI_API_KEY")
     openai_base_url: str | None = Field(None, alias="OPENAI_BASE_URL")
     llm_model: str | None = Field(None, alias="COUNTERPOINT_LLM_MODEL")
+    # The bundled MiniLM, an OpenAI embedding model, or a sentence-transformers model: a folder
+    # or a Hugging Face id (fetched only with `allow_downloads`). A cross-encoder, the same way.
     embed_model: str = Field(BUNDLED_EMBED_MODEL, alias="COUNTERPOINT_EMBED_MODEL")
+    reranker: str | None = Field(None, alias="COUNTERPOINT_RERANKER")
+    allow_downloads: bool = Field(False, alias="COUNTERPOINT_ALLOW_DOWNLOADS")
     llm_context_window: int = Field(4096, ge=1024, alias="COUNTERPOINT_LLM_CONTEXT_WINDOW")
     llm_max_tokens: int = Field(600, ge=64, alias="COUNTERPOINT_LLM_MAX_TOKENS")
-    llm_timeout: float = Field(120.0, gt=0, alias="COUNTERPOINT_LLM_TIMEOUT")
+    llm_timeout: float = Field(120.0, gt=0, alias="COUNTERPOINT_LLM_TIMEOUT")  # a whole turn
+    # `auto`: the answer as JSON to a schema where the endpoint takes one, else free text.
+    llm_format: Literal["auto", "text"] = Field("auto", alias="COUNTERPOINT_LLM_FORMAT")
 
     # Chunking and retrieval: values chosen by measurement (bench/retrieval_eval.py).
     # 200 word pieces (under MiniLM's 256): with chunks ending at pages, 160 ranked worse on
@@ -66,7 +72,9 @@ class Settings(BaseSettings):
     # How long a writer (ingest, upload, removal, repair) waits for another one to finish.
     lock_wait: float = Field(600.0, ge=0, alias="COUNTERPOINT_LOCK_WAIT")
 
-    @field_validator("chroma_host", "openai_base_url", "llm_model", "case", mode="before")
+    @field_validator(
+        "chroma_host", "openai_base_url", "llm_model", "case", "reranker", mode="before"
+    )
     @classmethod
     def _blank_is_unset(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value

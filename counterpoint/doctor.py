@@ -155,7 +155,10 @@ def _check_collection(settings: Settings, client: Any, found: Diagnosis) -> None
     )
     stored, configured = (collection.metadata or {}).get("embedder"), embedder_identity(settings)
     ok = not stored or stored == configured
-    detail = configured if ok else f"the index was built with {stored}, {configured} is set"
+    detail = configured
+    if not ok:
+        detail = f"the index was built with {stored}, {configured} is set: re-embed it "
+        detail += "(`counterpoint doctor --repair`) or set COUNTERPOINT_EMBED_MODEL back"
     found.checks.append(Check("embedder", ok, detail, case=case))
     if get_or_none(client, staging_name(settings)) is not None:
         detail = f"an interrupted rebuild left {staging_name(settings)}; the index is whole"

@@ -39,3 +39,12 @@ class StoreError(CounterpointError):
 
 class LLMError(CounterpointError):
     """The LLM endpoint failed; the turn falls back to the extractive answer with this message."""
+
+
+class UnverifiedAnswerError(LLMError):
+    """The model's answer holds nothing that checks against its passages: the turn falls back
+    to the extractive answer, and the model's text (`text`) is kept for the analyst to open."""
+
+    def __init__(self, message: str, text: str) -> None:
+        super().__init__(message)
+        self.text = text

@@ -121,6 +121,11 @@ class Answer(BaseModel):
     timings_ms: dict[str, float]
     meeting: Meeting | None = Field(None, description="None when neither side has evidence")
     notice: str = Field("", description="e.g. why an LLM turn fell back to extractive")
+    unverified_text: str = Field(
+        "",
+        description="an LLM turn that fell back to extractive: the model's text, none of it "
+        "verified (the page shows it only on request)",
+    )
     standalone_question: str = Field("", description="the follow-up as retrieval saw it")
     sentences: list[CheckedSentence] = Field(
         default_factory=list, description="LLM answers: each claim and whether it is supported"

@@ -11,7 +11,9 @@ hold that many, they are its nearest chunks, in the same order a filtered query 
 query asks for ids only and the chunks come from the BM25 corpora already in memory: fetching
 400 chunks' metadata from Chroma costs ten times the search.
 
-The fusion, and the joining of neighbouring chunks into one passage, are `counterpoint.fusion`.
+The fusion, and the joining of neighbouring chunks into one passage, are `counterpoint.fusion`;
+a side's BM25 and its chunks by id, `counterpoint.sideindex`. An optional cross-encoder
+(`counterpoint.rerank`) re-orders each side's fused candidates before the best `k` are taken.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from counterpoint.config import SIDES
 from counterpoint.errors import InputError
 from counterpoint.fusion import distinct, fuse, hit_passage, merge_neighbours, with_what_follows
 from counterpoint.models import Passage
+from counterpoint.sideindex import SideIndex, save_bm25
 from counterpoint.store import TEXT_ONLY
 
 if TYPE_CHECKING:
@@ -32,6 +35,7 @@ if TYPE_CHECKING:
     from llama_index.core.retrievers import BaseRetriever
     from llama_index.core.schema import BaseNode, NodeWithScore, QueryBundle
 
+    from counterpoint.rerank import Reranker
     from counterpoint.store import ChunkStore
 
 CANDIDATES_PER_RETRIEVER = 25  # per retriever: what the fused ranking's head is made of
@@ -59,7 +63,8 @@ class HybridRetriever:
     methods: tuple[str, ...] = ("dense", "bm25")  # one alone only to measure the fusion's gain
     shared_results: int = SHARED_DENSE_RESULTS
     merge_chunks: int = MERGE_CHUNKS  # at most this many neighbouring chunks make one passage
-    _sides: dict[str, _SideIndex] = field(default_factory=dict, init=False)
+    reranker: Reranker | None = None  # a cross-encoder re-ordering each side's fused candidates
+    _sides: dict[str, SideIndex] = field(default_factory=dict, init=False)
     _set_apart: set[str] = field(default_factory=set, init=False)  # furniture ids seen
 
     def refresh(self) -> None:
@@ -89,7 +94,10 @@ class HybridRetriever:
             lexical = []
             if "bm25" in self.methods and (bm25 := self._side(name).bm25) is not None:
                 lexical = bm25.retrieve(bundle)[:pool]
-            fused = with_what_follows(self.fused(dense.get(name, []), lexical), self._side(name))
+            fused = self.fused(dense.get(name, []), lexical)
+            if self.reranker is not None:
+                fused = self.reranker.rerank(question, fused)
+            fused = with_what_follows(fused, self._side(name))
             found[name] = distinct(
                 merge_neighbours(fused, len(fused), self.merge_chunks)
                 if self.merge_chunks > 1
@@ -174,11 +182,11 @@ class HybridRetriever:
         known.update((node.node_id, node) for node in self.store.nodes_by_id(unknown))
         return known
 
-    def _side(self, side: str) -> _SideIndex:
+    def _side(self, side: str) -> SideIndex:
         # Read once: another thread's refresh() may clear the cache between check and use.
         index = self._sides.get(side)
         if index is None:
-            index = self._sides[side] = _SideIndex(self._bm25(side))
+            index = self._sides[side] = SideIndex(self._bm25(side))
         return index
 
     def _bm25(self, side: str) -> BaseRetriever | None:
@@ -202,7 +210,7 @@ class HybridRetriever:
         top = min(DEEPEST, len(nodes))
         retriever = BM25Retriever.from_defaults(nodes=nodes, similarity_top_k=top)
         if folder is not None:
-            _save_bm25(retriever, folder)
+            save_bm25(retriever, folder)
         return retriever
 
     def _bm25_folder(self, side: str) -> Path | None:
@@ -220,53 +228,8 @@ class HybridRetriever:
         return Path(self.store.settings.case_dir) / "bm25" / f"{side}-{key.hexdigest()[:24]}"
 
 
-class _SideIndex:
-    """A side's BM25 and its chunks by id. BM25 holds every chunk of the side, so the dense
-    ranking's ids are told apart by side and made into nodes without asking Chroma again."""
-
-    def __init__(self, bm25: BaseRetriever | None) -> None:
-        self.bm25 = bm25
-        self.corpus: list[dict] = bm25.corpus if bm25 is not None else []
-        self.positions = {chunk["node_id"]: at for at, chunk in enumerate(self.corpus)}
-        self.by_place = {(c["doc_hash"], c.get("position")): c["node_id"] for c in self.corpus}
-
-    def following(self, node: BaseNode) -> BaseNode | None:
-        """The chunk that follows this one in its document, if it is this side's text."""
-        place = (node.metadata.get("doc_hash"), int(node.metadata.get("position", -2)) + 1)
-        next_id = self.by_place.get(place)
-        return self.nodes([next_id]).get(next_id) if next_id else None
-
-    def nodes(self, ids: list[str]) -> dict[str, BaseNode]:
-        """The nodes of those ids that are this side's chunks."""
-        from llama_index.core.vector_stores.utils import metadata_dict_to_node
-
-        return {
-            chunk_id: metadata_dict_to_node(self.corpus[self.positions[chunk_id]])
-            for chunk_id in ids
-            if chunk_id in self.positions
-        }
-
-
 def _side_of(node: BaseNode) -> str:
     return str(node.metadata.get("side", ""))
-
-
-def _save_bm25(retriever: BaseRetriever, folder: Path) -> None:
-    """Write aside, then rename, so a reader never sees half a copy; older copies of the side go."""
-    import os
-    import shutil
-
-    partial = folder.with_name(f".{folder.name}.{os.getpid()}")
-    try:
-        retriever.persist(str(partial), show_progress=False, raise_on_serialization_error=True)
-        partial.rename(folder)
-    except (OSError, TypeError, ValueError):  # read-only folder, or another process was first
-        shutil.rmtree(partial, ignore_errors=True)
-        return
-    side = folder.name.split("-")[0]
-    for stale in folder.parent.glob(f"{side}-*"):
-        if stale != folder:
-            shutil.rmtree(stale, ignore_errors=True)
 
 
 def check_side(side: str) -> str:

@@ -5,7 +5,11 @@ package ships, with weight repacking off (`tests/llama_no_repack.py`: it crashes
 and checks that it answers one completion before any test uses it.
 
 `FaultyServer` is a plain HTTP server that answers every chat request with one
-chosen failure (429, a broken stream, a slow reply), for the error paths llama.cpp cannot show.
+chosen failure (429, a broken stream, a slow reply, one that never ends), for the error paths
+llama.cpp cannot show.
+`ScriptedServer` streams one given reply to every chat request, as llama.cpp's server streams
+(with the schema taken, or refused as llama-cpp-python refuses OpenAI's way of asking): for the
+answers a 270M model cannot be made to write (an invented quote, markers that lead a sentence).
 """
 
 from __future__ import annotations
@@ -49,7 +53,15 @@ def gguf_model(folder: Path) -> Path:
 class LlamaServer:
     """`python -m llama_cpp.server` as a child process on a free loopback port."""
 
-    def __init__(self, model: Path, log: Path, api_key: str | None = None) -> None:
+    def __init__(  # noqa: PLR0913 - the server's own options
+        self,
+        model: Path,
+        log: Path,
+        api_key: str | None = None,
+        alias: str = MODEL_ALIAS,
+        chat_format: str = "gemma",
+        n_ctx: int = 4096,
+    ) -> None:
         if _first_death:
             # One crash is one failure: the tests after it skip, pointing at it.
             import pytest
@@ -59,9 +71,10 @@ class LlamaServer:
         self.url = f"http://127.0.0.1:{self.port}/v1"
         command = [
             sys.executable, str(LAUNCHER), "--model", str(model),
-            "--host", "127.0.0.1", "--port", str(self.port), "--n_ctx", "4096",
-            "--model_alias", MODEL_ALIAS, "--chat_format", "gemma", "--n_threads", "2",
+            "--host", "127.0.0.1", "--port", str(self.port), "--n_ctx", str(n_ctx),
+            "--model_alias", alias, "--chat_format", chat_format, "--n_threads", "2",
         ]  # fmt: skip
+        self.alias = alias
         if api_key:
             command += ["--api_key", api_key]
         self.log = log.open("wb")
@@ -94,7 +107,7 @@ class LlamaServer:
         """One one-token chat completion: a server that crashes on its first matrix multiply
         (an AMX CPU with repacking on) answers `/models` but dies here."""
         message = {"role": "user", "content": "Hi"}
-        body = {"model": MODEL_ALIAS, "max_tokens": 1, "messages": [message]}
+        body = {"model": self.alias, "max_tokens": 1, "messages": [message]}
         request = urllib.request.Request(
             f"{self.url}/chat/completions",
             data=json.dumps(body).encode(),
@@ -154,6 +167,19 @@ class _FaultHandler(BaseHTTPRequestHandler):
         elif self.fault == "slow":
             time.sleep(5)
             self._json(200, {})
+        elif self.fault == "trickle":  # a reply that never ends: a word every 0.2 s
+            self.send_response(200)
+            self.send_header("Content-Type", "text/event-stream")
+            self.end_headers()
+            chunk = {"id": "x", "object": "chat.completion.chunk", "created": 0, "model": "x",
+                     "choices": [{"index": 0, "delta": {"content": "more "}}]}  # fmt: skip
+            try:
+                for _ in range(300):
+                    self.wfile.write(f"data: {json.dumps(chunk)}\n\n".encode())
+                    self.wfile.flush()
+                    time.sleep(0.2)
+            except (BrokenPipeError, ConnectionResetError):
+                pass  # the client stopped reading: the point of this fault
         elif self.fault == "malformed":
             self.send_response(200)
             self.send_header("Content-Type", "text/event-stream")
@@ -171,3 +197,54 @@ class _FaultHandler(BaseHTTPRequestHandler):
             self.wfile.write(data)
         except (BrokenPipeError, ConnectionResetError):
             pass  # the client gave up first: that is the point of the "slow" fault
+
+
+class ScriptedServer(FaultyServer):
+    """An OpenAI-style endpoint streaming `reply` to every chat completion, ending it with
+    `finish_reason`; `requests` holds the bodies it was sent. It refuses OpenAI's way of asking
+    for a schema (as llama-cpp-python does) and, without `schema`, every way."""
+
+    def __init__(self, reply: str, finish_reason: str = "stop", schema: bool = True) -> None:
+        self.requests: list[dict] = []
+        values = {"reply": reply, "finish_reason": finish_reason, "requests": self.requests}
+        handler = type("Handler", (_ScriptHandler,), {**values, "schema": schema})
+        self.server = ThreadingHTTPServer(("127.0.0.1", free_port()), handler)
+        self.url = f"http://127.0.0.1:{self.server.server_port}/v1"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+
+class _ScriptHandler(BaseHTTPRequestHandler):
+    reply, finish_reason, requests, schema = "", "stop", [], True
+
+    def log_message(self, *args: object) -> None:  # keep pytest output clean
+        pass
+
+    def do_POST(self) -> None:  # noqa: N802 - the http.server API
+        body = json.loads(self.rfile.read(int(self.headers.get("Content-Length", 0))))
+        self.requests.append(body)
+        asked = body.get("response_format", {}).get("type")
+        if asked == "json_schema" or (asked and not self.schema):
+            self._send(500, b'{"error": "response_format.type: Input should be json_object"}')
+            return
+        self.send_response(200)
+        self.send_header("Content-Type", "text/event-stream")
+        self.end_headers()
+        pieces = [self.reply[at : at + 7] for at in range(0, len(self.reply), 7)]
+        for piece in pieces:
+            self._event({"content": piece}, None)
+        self._event({}, self.finish_reason)
+        self.wfile.write(b"data: [DONE]\n\n")
+
+    def _event(self, delta: dict, finish: str | None) -> None:
+        choice = {"index": 0, "delta": delta, "finish_reason": finish}
+        chunk = {"id": "x", "object": "chat.completion.chunk", "created": 0, "model": "x",
+                 "choices": [choice]}  # fmt: skip
+        self.wfile.write(f"data: {json.dumps(chunk)}\n\n".encode())
+        self.wfile.flush()
+
+    def _send(self, status: int, data: bytes) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)

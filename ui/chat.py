@@ -147,9 +147,14 @@ def show_answer(index: int, answer: Answer, assistant) -> None:  # noqa: ANN001
     """The answer in side-labelled parts, its citations as markers, then the evidence."""
     if notice := getattr(answer, "notice", None):
         st.info(notice, icon=":material/info:")
+    if unverified := getattr(answer, "unverified_text", ""):
+        with st.expander("show the model's unverified text", key=f"unverified-{index}"):
+            st.markdown(answer_markdown(unverified, []))
     parts = split_parts(answer.answer)
     if answer.insufficient_evidence:
-        lead = parts.pop(0)[2] if parts and not parts[0][1] else answer.answer
+        # The extractive answer leads with what is missing, then its closest passages; an
+        # answer without such a lead (the model's) is shown whole in the warning.
+        lead, parts = (parts[0][2], parts[1:]) if parts and not parts[0][1] else (answer.answer, [])
         st.warning(with_markers(lead, answer.citations), icon=":material/search_off:")
     for number, (side, heading, body) in enumerate(parts):
         with st.container(border=True, key=f"part-{side}-{index}-{number}"):

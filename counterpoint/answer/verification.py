@@ -25,6 +25,11 @@ LEXICAL_SUPPORT = 0.6  # share of the claim's content words found in one passage
 SEMANTIC_SUPPORT = 0.7  # cosine between the claim and one passage sentence
 MIN_PART_TERMS = 3  # content words a marker's own words need to be checked apart from the rest
 _MARKER = re.compile(r"\[(\d+)\]")
+_ONLY_MARKERS = re.compile(r"(?:\[\d+\]\s*)+")
+# A sentence ends at . ! or ?, or after a citation marker, before a capital or an opening quote;
+# where markers lead their sentences, a marker opens the next one.
+_SENTENCE_BREAK = re.compile(r"(?<=[.!?])\s+(?=[A-Z“\"(])|(?<=\])\s+(?=[A-Z“\"(])")
+_LEADING_BREAK = re.compile(r"(?<=[.!?\]])\s+(?=[A-Z“\"(\[])")
 _NOT_CLAIMS = re.compile(r"do(es)? not address|no (relevant )?(information|passage)", re.I)
 
 
@@ -74,8 +79,28 @@ def _claims(line: str) -> list[str]:
     stripped = line.lstrip("-*• ").strip()
     if not stripped:
         return []
-    parts = re.split(r"(?<=[.!?])\s+(?=[A-Z“\"(])|(?<=\])\s+(?=[A-Z“\"(])", stripped)
+    if _ONLY_MARKERS.match(stripped):  # markers lead: "[1] The company states ..."
+        parts = _with_leading_markers(stripped)
+    else:  # markers follow their sentence: "The company states ... [1]" or "... states. [1]"
+        parts = _SENTENCE_BREAK.split(stripped)
     return [p for p in parts if len(terms(p)) >= 2 and not _NOT_CLAIMS.search(p)]
+
+
+def _with_leading_markers(line: str) -> list[str]:
+    """The sentences of a line whose markers lead, each with the markers that open it ("[2] [3]
+    ..."), as it stands in the line (the text is marked up later)."""
+    spans, start = [], 0
+    for cut in _LEADING_BREAK.finditer(line):
+        spans.append((start, cut.start()))
+        start = cut.end()
+    spans.append((start, len(line)))
+    joined: list[tuple[int, int]] = []
+    for span in spans:
+        if joined and _ONLY_MARKERS.fullmatch(line[joined[-1][0] : joined[-1][1]]):
+            joined[-1] = (joined[-1][0], span[1])
+        else:
+            joined.append(span)
+    return [line[a:b] for a, b in joined]
 
 
 def _check(
@@ -92,7 +117,7 @@ def _check(
     holds = []
     parts = cited_parts(claim)
     for n in markers:
-        sentence, ok = _support(parts.get(n, claim), numbered[n], embedder)
+        sentence, ok = support(parts.get(n, claim), numbered[n], embedder)
         best[n] = sentence
         holds.append(ok)
     reason = "" if all(holds) else "the cited passage does not say this"
@@ -115,8 +140,12 @@ def cited_parts(claim: str) -> dict[int, str]:
     return {n: part.strip() for n, part in parts.items()}
 
 
-def _support(claim: str, passage: Passage, embedder: BaseEmbedding) -> tuple[Sentence, bool]:
-    candidates = sentences(passage) or [Sentence(passage, 0, len(passage.text))]
+def support(
+    claim: str, passage: Passage, embedder: BaseEmbedding, extra: tuple[Sentence, ...] = ()
+) -> tuple[Sentence, bool]:
+    """The passage's sentence (or one of `extra`: a quote) closest to `claim`, and whether it
+    bears the claim out: by shared content words or by embedding similarity."""
+    candidates = [*extra, *sentences(passage)] or [Sentence(passage, 0, len(passage.text))]
     words = terms(claim)
     lexical = [len(words & terms(c.text)) / len(words) for c in candidates]
     texts = [_MARKER.sub("", claim), *(c.text for c in candidates)]

@@ -38,12 +38,23 @@ def render_benchmark(report: dict[str, Any]) -> str:
         f"({ours['questions']} with evidence, {ours['evidence']} evidence strings)"
     )
     parts = [
-        title,
+        f"{title}\n{models_line(report)}",
         text_table(rows),
         _breakdown(report, "by_report"),
         _breakdown(report, "by_evidence"),
     ]
     return "\n\n".join([*parts, _answers(report), _latency(report)])
+
+
+def models_line(report: dict[str, Any]) -> str:
+    """Which embedder and reranker ranked our passages (the baseline embeds with the same)."""
+
+    def named(kind: str, default: str) -> str:
+        name, identity = report.get(kind) or default, report.get(f"{kind}_id")
+        return f"{name} ({identity})" if identity and identity != name else name
+
+    embedder, reranker = named("embedder", "bundled-minilm"), named("reranker", "none")
+    return f"embedder: {embedder} · reranker: {reranker}"
 
 
 def _breakdown(report: dict[str, Any], key: str) -> str:

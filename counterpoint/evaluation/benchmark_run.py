@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 from counterpoint.answer.extractive import ANSWER_TIER
+from counterpoint.config import BUNDLED_EMBED_MODEL
 from counterpoint.errors import InputError
 from counterpoint.evaluation.benchmark import Benchmark, BenchQuestion, load_benchmark
 from counterpoint.evaluation.benchmark_scores import (
@@ -72,10 +73,12 @@ def evaluate_benchmark(
     with_baseline: bool = True,
     notify: Notify = lambda message: None,
     only: str | None = None,
+    settings: Settings | None = None,
 ) -> dict[str, Any]:
-    """The benchmark report: retrieval (ours, the baseline's, our lead), per report and per
-    kind of evidence, the answers' figures, latency and the ingest times. `only`: the reports
-    whose file name holds this text; `limit`: the first questions of each report."""
+    """The benchmark report: the embedder and reranker of `settings`, retrieval (ours, the
+    baseline's, our lead), per report and per kind of evidence, the answers' figures, latency
+    and the ingest times. `only`: the reports whose file name holds this text; `limit`: the
+    first questions of each report."""
     bench = load_benchmark(path)
     docs = [doc for doc in bench.docs if only is None or only.lower() in doc.lower()]
     if not docs:
@@ -84,7 +87,44 @@ def evaluate_benchmark(
         _run_report(bench, doc, open_report(report_id(doc)), limit, with_baseline, notify)
         for doc in docs
     ]
-    return _report(bench, runs, k, with_baseline)
+    return {**(models_used(settings) if settings else {}), **_report(bench, runs, k, with_baseline)}
+
+
+def benchmark_settings(
+    settings: Settings, path: Path, embedder: str | None = None, reranker: str | None = None
+) -> Settings:
+    """The settings of a benchmark run: its own data folder under the data folder, one per
+    embedder (an index holds one embedder's vectors), with the embedder and reranker chosen
+    (`reranker` "none": none, whatever COUNTERPOINT_RERANKER says)."""
+    import re
+
+    from counterpoint.embedding import embedder_identity
+
+    update: dict[str, Any] = {"case": None}
+    if embedder:
+        update["embed_model"] = embedder
+    if reranker:
+        update["reranker"] = None if reranker.lower() == "none" else reranker
+    chosen = settings.model_copy(update=update)
+    folder = path.resolve().name
+    if chosen.embed_model != BUNDLED_EMBED_MODEL:
+        slug = re.sub(r"[^a-z0-9]+", "-", embedder_identity(chosen).lower()).strip("-")
+        folder = f"{folder}--{slug[-80:]}"
+    return chosen.model_copy(update={"data_dir": settings.data_dir / "benchmarks" / folder})
+
+
+def models_used(settings: Settings) -> dict[str, str | None]:
+    """The embedder and reranker a run used, as configured and as the index records them."""
+    from counterpoint.embedding import embedder_identity
+    from counterpoint.rerank import get_reranker
+
+    reranker = get_reranker(settings)
+    return {
+        "embedder": settings.embed_model,
+        "embedder_id": embedder_identity(settings),
+        "reranker": settings.reranker,
+        "reranker_id": reranker.identity if reranker else None,
+    }
 
 
 def _run_report(
