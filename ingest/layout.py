@@ -49,21 +49,21 @@ class RunningLines:
     keys: frozenset[str]
     offset: int | None
 
-    @property
-    def numbered(self) -> bool:
-        """Whether the document prints page numbers."""
-        return self.offset is not None
-
     def kind(self, line: str, index: int | None = None) -> str:
         """ "page number" or "running line" for a line of that kind on page `index` (0-based;
         None: any page), else ""."""
         if not line.strip():
             return ""
-        counts_up = index is None or _first_number(line) == index + (self.offset or 0)
-        if self.offset is not None and is_page_number(line) and counts_up:
+        if self._page_number(line, index):
             return "page number"
         key = line_key(line)
         return "running line" if key and key in self.keys else ""
+
+    def _page_number(self, line: str, index: int | None) -> bool:
+        """A number-only line that counts up with the pages (on any page when `index` is None)."""
+        if self.offset is None or not is_page_number(line):
+            return False
+        return index is None or _first_number(line) == index + self.offset
 
 
 def running_lines(pages: list[str]) -> RunningLines:

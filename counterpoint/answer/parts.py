@@ -91,10 +91,10 @@ def cite(item: Scored, citations: CitationList, tier: str | None = "answer") -> 
     first = citations.number_of(item.sentence) is None
     n = citations.cite(item.sentence)
     citation = citations.items[n - 1]
-    if tier is None and first:
-        citation.tier = "answer" if item.relevance >= ANSWER_TIER else "closest"
-    elif tier is not None and (first or tier == "answer"):  # shown as an answer anywhere wins
-        citation.tier = "answer" if tier == "answer" else "closest"
+    if first:
+        citation.tier = tier or ("answer" if item.relevance >= ANSWER_TIER else "closest")
+    elif tier == "answer":  # shown as an answer anywhere wins
+        citation.tier = "answer"
     citation.relevance = max(citation.relevance, item.relevance)
     passage = item.sentence.passage
     if passage.voice == "reader":
