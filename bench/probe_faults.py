@@ -195,11 +195,13 @@ def large_text(probe: Probe) -> tuple[str, Outcome]:
             out.write("\n\n")
             n += 50
     log = probe.root / "large.log"
-    done = watch(probe.start("ingest", str(path), "--side", "critic", log=log), 2048, 900)
+    # The issue bounds memory (2 GB), not time: some 70k chunks take about an hour to embed on
+    # 2 cores, so the watch allows three and the time is reported, not judged.
+    done = watch(probe.start("ingest", str(path), "--side", "critic", log=log), 2048, 10_800)
     said = log.read_text(encoding="utf-8", errors="replace")
     held = done.code == 0 or (done.code == 1 and "Traceback" not in said)
     detail = f"exit {done.code}, peak {done.peak_mb:.0f} MB, {done.seconds:.0f} s"
-    return "ingest a 49.99 MB text file (watched: 2 GB, 900 s)", Outcome(held, detail)
+    return "ingest a 49.99 MB text file (watched: 2 GB, 3 h)", Outcome(held, detail)
 
 
 def killed_rebuild(probe: Probe) -> tuple[str, Outcome]:

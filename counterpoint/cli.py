@@ -110,7 +110,7 @@ def _finish_ask(answer, streamed: str) -> None:  # noqa: ANN001 - a counterpoint
         tier = "may not answer" if c.tier == "closest" else "answers"
         print(
             f"[{c.n}] {_one_line(voice)} · {_one_line(c.title)} · {page} · {tier} "
-            f"(relevance {c.relevance:.2f}) · chunk {c.chunk_id}{flag}"
+            f"({c.relevance_words}) · chunk {c.chunk_id}{flag}"
         )
 
 

@@ -72,12 +72,21 @@ class Citation(BaseModel):
         description="answer: the answerer is confident the quote answers the question; closest: "
         "the nearest passage found, which may not answer",
     )
-    relevance: float = Field(
-        0.0, description="the calibrated chance that the quote answers (what the tiers cut on)"
+    relevance: float | None = Field(
+        0.0,
+        description="the calibrated chance that the quote answers (what the tiers cut on); null "
+        "when a language model chose the quote, which the relevance model does not score",
     )
     voice: str = Field(
         "", description="\"reader\" for a reader's comment under a critic's page, never its view"
     )
+
+    @property
+    def relevance_words(self) -> str:
+        """How every format states the relevance: its figure, or that none was computed."""
+        if self.relevance is None:
+            return "relevance not scored (a language model chose this quote)"
+        return f"relevance {self.relevance:.2f}"
 
 
 class SideFindings(BaseModel):

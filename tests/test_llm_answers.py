@@ -104,6 +104,19 @@ def test_a_statement_whose_quote_is_not_in_its_passage_is_unverified(embedder, t
     assert answer.sides["critic"].citations == [] and not answer.insufficient_evidence
 
 
+def test_a_models_quotes_say_their_relevance_was_not_scored_not_zero(embedder, tmp_path):
+    from counterpoint.brief.blocks import citation_line
+
+    server = ScriptedServer(reply([SAYS], [FOUND], "disputed", [SAYS, FOUND]))
+    _, answer = run(server, answerer(server.url, embedder, tmp_path))
+    assert [c.relevance for c in answer.citations] == [None, None]
+    assert "relevance 0.00" not in citation_line(answer.citations[0])
+    assert citation_line(answer.citations[0]).endswith(
+        "answers, relevance not scored (a language model chose this quote)"
+    )
+    assert '"relevance":null' in answer.model_dump_json()
+
+
 def test_an_answer_in_which_nothing_verifies_is_set_aside_with_its_text(embedder, tmp_path):
     server = ScriptedServer(reply([], [INVENTED], "no direct engagement"))
     with pytest.raises(UnverifiedAnswerError, match=r"\(0 of 1 verified\)") as refused:

@@ -22,7 +22,7 @@ def citation_label(c: Citation) -> str:
     page = f"p. {c.page}" if c.page else "no page numbers"
     flag = " · ⚠ NOT VERBATIM" if not c.supported else ""
     if c.tier == "closest":
-        flag += f" · may not answer (relevance {c.relevance:.2f})"
+        flag += f" · may not answer ({c.relevance_words})"
     words = c.quote.split()
     opening = " ".join(words[:7]) + ("…" if len(words) > 7 else "")
     title, opening = md_escape(c.title), md_escape(opening)
@@ -44,7 +44,7 @@ def _checks(c: Citation) -> str:
     says how likely the quote is to answer the question, which nothing verifies."""
     verbatim = "verbatim in the passage" if c.supported else "not verbatim"
     tier = "an answer" if c.tier == "answer" else "the closest passage found: it may not answer"
-    return f"{verbatim} · relevance {c.relevance:.2f}: {tier}"
+    return f"{verbatim} · {c.relevance_words}: {tier}"
 
 
 def show_citation(assistant, c: Citation, key: str) -> None:  # noqa: ANN001 - an Assistant

@@ -207,9 +207,11 @@ class LLMAnswerer:
 
 def _tiered(citations: list[Citation]) -> list[Citation]:
     """The citations that hold, each in the answer tier; one that does not hold is a closest
-    passage (it may not answer). The extractive answerer's relevance is not computed here."""
+    passage (it may not answer). The relevance model scores the extractive answerer's sentences,
+    not the model's quotes: their relevance is None ("not scored"), never a false 0."""
     for c in citations:
         c.tier = "answer" if c.supported else "closest"
+        c.relevance = None
     return [c for c in citations if c.supported]
 
 

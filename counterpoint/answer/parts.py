@@ -95,7 +95,7 @@ def cite(item: Scored, citations: CitationList, tier: str | None = "answer") -> 
         citation.tier = tier or ("answer" if item.relevance >= ANSWER_TIER else "closest")
     elif tier == "answer":  # shown as an answer anywhere wins
         citation.tier = "answer"
-    citation.relevance = max(citation.relevance, item.relevance)
+    citation.relevance = max(citation.relevance or 0.0, item.relevance)
     passage = item.sentence.passage
     if passage.voice == "reader":
         citation.voice = "reader"

@@ -35,7 +35,7 @@ def citation_line(c: Citation) -> str:
     elif c.voice == "reader":
         side = "A READER'S COMMENT (not the critic's view)"
     tier = "may not answer" if c.tier == "closest" else "answers"
-    return f"[{c.n}] {side} · {c.title} · {page} · {check} · {tier}, relevance {c.relevance:.2f}"
+    return f"[{c.n}] {side} · {c.title} · {page} · {check} · {tier}, {c.relevance_words}"
 
 
 def source_line(s: Source) -> str:
