@@ -129,7 +129,8 @@ def relevance(ranked: list[Scored]) -> list[Scored]:
     for rank, item in enumerate(ranked):
         x = feature_vector(item, rank, best - item.score)
         z = INTERCEPT + sum(w * v for w, v in zip(WEIGHTS, x, strict=True))
-        item.relevance = round(1 / (1 + math.exp(-z)), 4)
+        # Two places, as every format shows it: a sentence shown at 0.60 is in the answer tier.
+        item.relevance = round(1 / (1 + math.exp(-z)), 2)
     return ranked
 
 
