@@ -6,11 +6,11 @@ skipped; a changed one gets its new chunks written before its old ones are delet
 never sees it missing); a document gone from the manifest is deleted.
 
 Atomic per document: a document's chunks are embedded EMBED_BATCH at a time and written in
-requests of WRITE_BATCH, each batch's vectors let go once written (a book-sized text never holds
-all its vectors at once), and a document counts as unchanged only when every chunk of its
-version is there and no other version is. So an ingest killed at any point is repaired by
-running it again, with the same chunk ids an uninterrupted run writes. A file whose bytes are
-already indexed under another id is refused.
+requests of WRITE_BATCH, each batch made into nodes only then and let go once written (a
+book-sized text never holds all its nodes or vectors at once), and a document counts as
+unchanged only when every chunk of its version is there and no other version is. So an ingest
+killed at any point is repaired by running it again, with the same chunk ids an uninterrupted
+run writes. A file whose bytes are already indexed under another id is refused.
 """
 
 from __future__ import annotations
@@ -46,6 +46,7 @@ if TYPE_CHECKING:
     from llama_index.core.schema import TextNode
 
     from counterpoint.store import ChunkStore
+    from ingest.chunking import Chunk
 
 EMBED_BATCH = 32  # texts per call of the embedder
 WRITE_BATCH = 2048  # chunks embedded, then written, at a time (every report fits in one)
@@ -200,9 +201,10 @@ class Ingestor:
                 f"{path.name} is already in the index as '{twin_title}' (id {twin_id}); "
                 "nothing was added"
             )
-        nodes = self.prepare(entry, path, digest, "file" if source else "manifest", content, source)
-        count, title = len(nodes), str(nodes[0].metadata["title"])
-        self._embed_and_write(nodes, entry.id)  # empties `nodes` as it writes them
+        origin = "file" if source else "manifest"
+        described, chunks = self._chunked(entry, path, digest, origin, content, source)
+        count, title = len(chunks), str(described["title"])
+        self._embed_and_write(described, chunks, entry.id)  # empties `chunks` as it writes them
         self.store.delete_document(entry.id, keep_hash=digest)
         (report.updated if entry.id in known.versions else report.added).append(entry.id)
         known.versions[entry.id] = {digest: (count, count)}
@@ -211,7 +213,7 @@ class Ingestor:
         if self.progress:
             from tqdm import tqdm
 
-            tqdm.write(f"indexed {entry.id}: {len(nodes)} chunks", file=sys.stderr)
+            tqdm.write(f"indexed {entry.id}: {count} chunks", file=sys.stderr)
 
     def prepare(
         self,
@@ -223,6 +225,19 @@ class Ingestor:
         source: str = "",
     ) -> list[TextNode]:
         """Load, clean and chunk one document into nodes with deterministic ids."""
+        described, chunks = self._chunked(entry, path, digest, origin, content, source)
+        return [chunk_node(described, chunk) for chunk in chunks]
+
+    def _chunked(  # noqa: PLR0913 - `prepare`'s arguments
+        self,
+        entry: DocumentEntry,
+        path: Path,
+        digest: str,
+        origin: str,
+        content: str,
+        source: str,
+    ) -> tuple[dict, list[Chunk]]:
+        """The document's description (every chunk's metadata) and its chunks."""
         self._step(f"reading {path.name}", 0.0)
         pages = load_pages(path, entry.page_breaks)
         self._step(f"cleaning and chunking {len(pages)} pages", 0.05)
@@ -244,21 +259,22 @@ class Ingestor:
             "content_hash": content,
             "doc_chunks": len(chunks),
         }
-        return [chunk_node(described, chunk) for chunk in chunks]
+        return described, chunks
 
-    def _embed_and_write(self, nodes: list[TextNode], doc_id: str) -> None:
-        """Embed the nodes and write them, WRITE_BATCH at a time, taking each batch out of
-        `nodes` (emptied on return): a report goes to Chroma in one request, and a book-sized
-        text holds neither all its vectors (as Python lists, ten times the text's size) nor its
-        written nodes. A write cut short is finished by the next ingest (a version counts as
-        written only when all its chunks are there)."""
+    def _embed_and_write(self, described: dict, chunks: list[Chunk], doc_id: str) -> None:
+        """Make nodes of the chunks, embed and write them, WRITE_BATCH at a time, taking each
+        batch out of `chunks` (emptied on return): a report goes to Chroma in one request, and
+        a book-sized text never holds all its nodes (ten times its chunks' size), its vectors
+        (as Python lists, ten times the text's) or its written chunks. A write cut short is
+        finished by the next ingest (a version counts as written only when all its chunks are
+        there)."""
         from tqdm import tqdm
 
-        total = len(nodes)
+        total = len(chunks)
         with tqdm(total=total, desc=doc_id[:40], unit="chunk", disable=not self.progress) as bar:
             for start in range(0, total, WRITE_BATCH):
-                batch = nodes[:WRITE_BATCH]
-                del nodes[:WRITE_BATCH]  # written, the node is Chroma's: let it go
+                batch = [chunk_node(described, chunk) for chunk in chunks[:WRITE_BATCH]]
+                del chunks[:WRITE_BATCH]  # written, the chunk is Chroma's: let it go
                 self._embed(batch, start, total, bar)
                 self._step(f"writing {len(batch)} passages to the index", 0.95)
                 self.store.add(batch)

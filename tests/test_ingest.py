@@ -103,3 +103,28 @@ def test_seed_corpus_index_holds_both_sides_with_pages(seed_assistant):
     nodes = seed_assistant.store.nodes("company")
     pages = {p for n in nodes for p in range(n.metadata["page"], n.metadata["page_end"] + 1)}
     assert pages == set(range(1, 24))
+
+
+def test_a_document_longer_than_a_write_batch_is_written_whole_a_batch_of_nodes_at_a_time(
+    tmp_path, monkeypatch
+):
+    import ingest.pipeline
+    from ingest.nodes import chunk_node
+
+    made, written = [], []
+    monkeypatch.setattr(ingest.pipeline, "WRITE_BATCH", 3)
+    monkeypatch.setattr(
+        ingest.pipeline, "chunk_node", lambda d, c: made.append(c.position) or chunk_node(d, c)
+    )
+    corpus = small_corpus(tmp_path / "c")
+    paragraph = "Auditors visited plant {n} and found {n} workers on overtime that month. "
+    text = "\n\n".join(paragraph.format(n=n) * 12 for n in range(40))
+    (corpus / "report.txt").write_text(text, encoding="utf-8")
+    assistant = Assistant(make_settings(tmp_path / "index", corpus))
+    add = assistant.store.add
+    # Nodes are made for one batch only when it is written: never all of a document at once.
+    monkeypatch.setattr(assistant.store, "add", lambda b: written.append(len(made)) or add(b))
+    assistant.ingest(progress=False)
+    chunks = assistant.store.documents()["acme-report"]["chunks"]
+    assert chunks > 6 and len(chunk_ids(assistant)["acme-report"]) == chunks
+    assert written[:3] == [3, 6, 9]  # three more nodes made before each write, not all first
