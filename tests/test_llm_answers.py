@@ -129,8 +129,9 @@ def test_the_turn_falls_back_to_the_extractive_answer_keeping_the_models_text(se
     settings = make_settings(seed_assistant.settings.data_dir, OPENAI_BASE_URL=server.url,
                              COUNTERPOINT_LLM_MODEL="scripted")  # fmt: skip
     try:
-        answer = Assistant(settings, notify=lambda message: None).ask("Does Hikvision respect "
-                                                                       "human rights?")
+        answer = Assistant(settings, notify=lambda message: None).ask(
+            "Does Hikvision respect human rights?"
+        )
     finally:
         server.stop()
     assert answer.mode == "extractive" and "showing the extractive answer instead" in answer.notice

@@ -92,9 +92,7 @@ def test_a_hugging_face_id_is_downloaded_only_when_allowed(variable, tmp_path):
         Assistant(settings, notify=lambda message: None).retriever  # noqa: B018 - loads both
 
 
-def test_the_reranker_orders_each_sides_candidates_by_the_cross_encoders_scores(
-    models, tiny_index
-):
+def test_the_reranker_orders_each_sides_candidates_by_the_cross_encoders_scores(models, tiny_index):
     from sentence_transformers import CrossEncoder
 
     settings = tiny_index.base_settings.model_copy(update={"reranker": str(models["reranker"])})

@@ -116,7 +116,4 @@ def test_a_critic_follow_up_finds_what_the_critic_said(seed_assistant):
     follow = seed_assistant.ask("What did the critics say about that?", history=[(SANCTIONS, "")])
     if critic:  # the first answer quoted the critic: the follow-up finds it again
         assert follow.sides["critic"].found or any(c.side == "critic" for c in follow.citations)
-    assert (
-        SIDE_SILENT["critic"] not in parts(follow.answer).get("critic", "")
-        or not critic
-    )
+    assert SIDE_SILENT["critic"] not in parts(follow.answer).get("critic", "") or not critic
