@@ -175,12 +175,17 @@ def questions_during_rebuild(probe: Probe) -> tuple[str, Outcome]:
     for line in rebuild.stderr:
         if "indexed " in line:
             break
-    answered = [[r["chunk_id"] for r in search_json(probe, question)["results"]] for _ in range(2)]
-    during = rebuild.poll() is None
+    # Up to three searches; only those that end while the rebuild still runs are judged (a
+    # search that ends after the swap rightly answers from the new index).
+    alike = []
+    for _ in range(3):
+        found = [r["chunk_id"] for r in search_json(probe, question)["results"]]
+        if rebuild.poll() is not None:
+            break
+        alike.append(found == before)
     rebuild.communicate(timeout=900)
-    alike = [found == before for found in answered]
-    held = during and all(alike) and rebuild.returncode == 0
-    detail = f"searches while it ran answered as before: {alike}; still running after: {during}"
+    held = bool(alike) and all(alike) and rebuild.returncode == 0
+    detail = f"searches that ended while it ran, answered as before: {alike}"
     return "search while ingest --rebuild runs (chunks of 32)", Outcome(held, detail)
 
 
