@@ -228,7 +228,7 @@ class Ingestor:
         described, chunks = self._chunked(entry, path, digest, origin, content, source)
         return [chunk_node(described, chunk) for chunk in chunks]
 
-    def _chunked(  # noqa: PLR0913 - `prepare`'s arguments
+    def _chunked(
         self,
         entry: DocumentEntry,
         path: Path,
@@ -264,17 +264,16 @@ class Ingestor:
     def _embed_and_write(self, described: dict, chunks: list[Chunk], doc_id: str) -> None:
         """Make nodes of the chunks, embed and write them, WRITE_BATCH at a time, taking each
         batch out of `chunks` (emptied on return): a report goes to Chroma in one request, and
-        a book-sized text never holds all its nodes (ten times its chunks' size), its vectors
-        (as Python lists, ten times the text's) or its written chunks. A write cut short is
-        finished by the next ingest (a version counts as written only when all its chunks are
-        there)."""
+        a book-sized text never holds all its nodes, its vectors (as Python lists, ten times
+        the text's size) or its written chunks. A write cut short is finished by the next
+        ingest (a version counts as written only when all its chunks are there)."""
         from tqdm import tqdm
 
         total = len(chunks)
         with tqdm(total=total, desc=doc_id[:40], unit="chunk", disable=not self.progress) as bar:
             for start in range(0, total, WRITE_BATCH):
                 batch = [chunk_node(described, chunk) for chunk in chunks[:WRITE_BATCH]]
-                del chunks[:WRITE_BATCH]  # written, the chunk is Chroma's: let it go
+                del chunks[:WRITE_BATCH]  # the batch's nodes carry them now: let them go
                 self._embed(batch, start, total, bar)
                 self._step(f"writing {len(batch)} passages to the index", 0.95)
                 self.store.add(batch)
